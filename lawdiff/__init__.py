@@ -1,0 +1,1 @@
+"""Pure functions over parsed law documents: parse, diff, amendments, statistics."""

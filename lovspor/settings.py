@@ -1,0 +1,39 @@
+"""Where things live: the database, the shared reference data, the live sources."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_BASE_URL = "https://www.retsinformation.dk"
+DEFAULT_API_URL = "https://api.retsinformation.dk"
+DATA_DIR = Path(os.environ.get("LOVSPOR_DATA_DIR", Path.cwd() / "data"))
+
+
+def default_database_url() -> str:
+    """`LOVSPOR_DATABASE_URL` wins; else a SQLite file under ./data (created on demand)."""
+    url = os.environ.get("LOVSPOR_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{DATA_DIR / 'lovspor.sqlite'}"
+
+
+class SharedDataMissing(RuntimeError):
+    pass
+
+
+def shared_dir(required: bool = False) -> Path | None:
+    """The shared real-data folder: `LOVSPOR_SHARED` or ../shared beside the checkout.
+
+    Under CI (env `CI` set) a missing folder is an error, never a silent skip.
+    """
+    env = os.environ.get("LOVSPOR_SHARED")
+    path = Path(env) if env else Path(__file__).resolve().parent.parent.parent / "shared"
+    if path.is_dir() and (path / "retsinfo").is_dir():
+        return path
+    if required or os.environ.get("CI"):
+        raise SharedDataMissing(
+            f"shared data folder not found at {path} (set LOVSPOR_SHARED to the folder that "
+            "holds retsinfo/ and impact/)"
+        )
+    return None
