@@ -202,3 +202,56 @@ class LawWork:
     popular_title: str | None = None
     versions: list[DocumentMeta] = field(default_factory=list)
     amending_acts: list[DocumentMeta] = field(default_factory=list)
+
+
+class ChangeKind(StrEnum):
+    INSERTED = "inserted"
+    REPEALED = "repealed"
+    AMENDED = "amended"
+    RENUMBERED = "renumbered"  # same content (or amended) under a new key: stk. 3 → stk. 4
+
+
+@dataclass(frozen=True, slots=True)
+class TokenOp:
+    """One word-level edit: a UI renders "equal" plain, "delete" struck, "insert" underlined."""
+
+    op: str  # "equal" | "delete" | "insert"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionChange:
+    """How one provision differs between two versions of a law.
+
+    For RENUMBERED, ``ops`` is empty when only the number moved, else it holds the word diff.
+    """
+
+    kind: ChangeKind
+    level: Level
+    old_key: str | None
+    new_key: str | None
+    old_text: str
+    new_text: str
+    ops: tuple[TokenOp, ...] = ()
+    similarity: float = 1.0
+
+    @property
+    def key(self) -> str:
+        """The key a reader looks a change up by: the new one, or the old one if repealed."""
+        return self.new_key or self.old_key or ""
+
+    @property
+    def paragraph_key(self) -> str:
+        return self.key.split(",", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Provenance of a change: the amending act and the numbered item that made it."""
+
+    act_eli: str  # "lta/2016/171"
+    act_label: str  # "lov nr. 171 af 27. februar 2016"
+    section: str  # "§ 1" of the amending act
+    item: str | None  # "1" (numbered item), None when the act section has no numbered items
+    in_force: dt.date | None = None
+    confidence: str = "exact"  # "exact" | "paragraph" | "act"
