@@ -1,0 +1,656 @@
+"""LexDania 2.1 XML (retsinformation.dk) → `LawDocument`.
+
+Bytes in, plain objects out: no I/O. The traps this module exists for (see DESIGN.md):
+labels carry no-break spaces (`§\u00a05.`), `localId` is missing on many paragraphs and
+element ids are random per version (so identity comes from labels only), files may start
+with a BOM, the first stk. is unnumbered, and a `Paragraf` inside `AendringNyTekst` belongs
+to the law being amended, not to the amending act.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from lxml import etree
+
+from lawdiff.model import (
+    DocKind,
+    DocumentMeta,
+    LawDocument,
+    Level,
+    MetaChange,
+    Provision,
+    RawAmendingSection,
+    RawAmendmentItem,
+    TextBlock,
+)
+
+
+class ParseError(ValueError):
+    """The bytes are not a complete LexDania document; names the document and the reason."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+# Safe by construction: no DTD, no entity expansion, no network, no huge trees.
+_PARSER_OPTS = dict(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    remove_comments=True,
+    remove_pis=True,
+)
+
+_WS = re.compile(r"\s+")
+_PARA_NUM = re.compile(r"§+\s*(\d+)\s*([a-zæøå]{0,3})\b\.?", re.IGNORECASE)
+_STK_NUM = re.compile(r"stk\.?\s*(\d+)", re.IGNORECASE)
+_ITEM_NUM = re.compile(r"^\(?\s*([0-9]+|[a-zæøå]{1,3})\s*[).]?", re.IGNORECASE)
+_ACCESSION = re.compile(r"^([A-Z])(\d{4})(\d{5})(\d{2})$")
+
+_DOC_TYPES = {"LOV", "LBK", "BEK", "CIR", "VEJ", "CIRK", "SKR", "AFG", "DOM", "UDT", "TRAKTAT"}
+
+
+def norm(text: str | None) -> str:
+    """Fold no-break spaces, newlines and runs of blanks into single spaces."""
+    if not text:
+        return ""
+    return _WS.sub(" ", text.replace("\u00a0", " ").replace("\\n", " ")).strip()
+
+
+def _make_parser() -> etree.XMLParser:
+    return etree.XMLParser(**_PARSER_OPTS)
+
+
+def load_root(data: bytes, source: str = "<bytes>") -> etree._Element:
+    """Parse bytes safely and check that they are a LexDania `Dokument`."""
+    if not data or not data.strip():
+        raise ParseError(source, "empty document")
+    try:
+        root = etree.fromstring(data, _make_parser())
+    except etree.XMLSyntaxError as exc:
+        raise ParseError(source, f"not well-formed XML ({exc.msg}, line {exc.lineno})") from exc
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None or docinfo.doctype:
+        raise ParseError(source, "a DOCTYPE/DTD is not allowed in a LexDania document")
+    if root.tag != "Dokument":
+        raise ParseError(source, f"root element is <{root.tag}>, not <Dokument> (an error page?)")
+    if root.find("Meta") is None:
+        raise ParseError(source, "no <Meta> element: truncated or not a retsinformation document")
+    if root.find("DokumentIndhold") is None:
+        raise ParseError(source, "no <DokumentIndhold> element: truncated document")
+    return root
+
+
+# --- text helpers -------------------------------------------------------------------------
+
+
+def linea_text(linea: etree._Element) -> str:
+    # Chars within a line are fragments of one run of text (italic, superscript footnote
+    # marks): joined without a separator, as printed.
+    return "".join(c.text or "" for c in linea.iterchildren("Char"))
+
+
+def char_text(el: etree._Element) -> str:
+    """All Char text below `el`, lines separated by a space, normalised."""
+    return norm(" ".join(linea_text(li) for li in el.iter("Linea")))
+
+
+def _explicatus(el: etree._Element) -> str:
+    ex = el.find("Explicatus")
+    return norm(ex.text) if ex is not None else ""
+
+
+def _parse_date(text: str | None) -> dt.date | None:
+    text = norm(text)
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def paragraph_number(label: str) -> str | None:
+    """ "§ 81 a." / "§81a" / "§ 81 A" → "81 a"."""
+    m = _PARA_NUM.search(label)
+    if not m:
+        return None
+    num, letter = m.group(1), m.group(2).lower()
+    return f"{num} {letter}" if letter else num
+
+
+def accession_eli(accession: str) -> str | None:
+    m = _ACCESSION.match(accession.replace(" ", ""))
+    if not m:
+        return None
+    return f"lta/{int(m.group(2))}/{int(m.group(3))}"
+
+
+# --- metadata -----------------------------------------------------------------------------
+
+
+def _doc_kind(raw_type: str) -> tuple[str, DocKind]:
+    head = raw_type.split("#", 1)[0].strip().upper()
+    parts = head.split()
+    base = parts[0] if parts else ""
+    flag = parts[1] if len(parts) > 1 else ""
+    if base == "LOV":
+        return "LOV", DocKind.AMENDING_ACT if flag.startswith("Æ") else DocKind.MAIN_ACT
+    if base == "LBK":
+        return "LBK", DocKind.CONSOLIDATED_ACT
+    if base == "BEK":
+        return "BEK", DocKind.ORDER
+    return (base if base in _DOC_TYPES else base or "UKENDT"), DocKind.OTHER
+
+
+def _later_changes(meta: etree._Element) -> tuple[MetaChange, ...]:
+    """Change/Ref_* runs are flat siblings linked by REFid; AendresAf holds short names."""
+    from lawdiff.refs import eli_from_short_name  # local: refs is a sibling pure module
+
+    by_ref: dict[str, dict[str, str]] = {}
+    order: list[str] = []
+    for el in meta:
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "Change":
+            cid = el.get("id") or f"change_{len(order) + 1}"
+            by_ref.setdefault(cid, {})
+            order.append(cid)
+        elif el.tag in ("Ref_Accn", "Ref_Af", "Ref_Text"):
+            rid = el.get("REFid") or (order[-1] if order else "")
+            if rid not in by_ref:
+                by_ref[rid] = {}
+                order.append(rid)
+            by_ref[rid][el.tag] = norm(el.text)
+    out: list[MetaChange] = []
+    seen: set[str] = set()
+    for rid in order:
+        rec = by_ref[rid]
+        accn = rec.get("Ref_Accn") or None
+        eli = accession_eli(accn) if accn else None
+        if not (accn or rec.get("Ref_Text")):
+            continue
+        out.append(MetaChange(accn, eli, _parse_date(rec.get("Ref_Af")), rec.get("Ref_Text", "")))
+        if eli:
+            seen.add(eli)
+    for kort in meta.iterfind("AendresAf/Dokument/KortNavn"):
+        name = norm(kort.text)
+        parsed = eli_from_short_name(name)
+        if parsed is None:
+            out.append(MetaChange(None, None, None, name))
+            continue
+        eli, _doc_type, date = parsed
+        if eli in seen:
+            continue
+        seen.add(eli)
+        out.append(MetaChange(None, eli, date, name))
+    return tuple(out)
+
+
+def parse_meta(root: etree._Element, source: str) -> DocumentMeta:
+    meta = root.find("Meta")
+    assert meta is not None
+
+    def get(tag: str) -> str | None:
+        el = meta.find(tag)
+        return norm(el.text) if el is not None and el.text else None
+
+    raw_type = get("DocumentType") or ""
+    doc_type, kind = _doc_kind(raw_type)
+    accession = (get("AccessionNumber") or "").replace(" ", "")
+    year_s, number_s = get("Year"), get("Number")
+    try:
+        year = int(year_s or 0)
+        number = int(number_s or 0)
+    except ValueError as exc:
+        raise ParseError(
+            source, f"Meta Year/Number not numeric ({year_s!r}, {number_s!r})"
+        ) from exc
+    if not year or not number:
+        m = _ACCESSION.match(accession)
+        if not m:
+            raise ParseError(source, "Meta has neither Year/Number nor a valid AccessionNumber")
+        year, number = int(m.group(2)), int(m.group(3))
+    title = get("DocumentTitle") or char_text(root.find("TitelGruppe") or etree.Element("x"))
+    return DocumentMeta(
+        accession=accession,
+        eli=f"lta/{year}/{number}",
+        doc_type=doc_type,
+        document_type_raw=raw_type,
+        kind=kind,
+        year=year,
+        number=number,
+        title=title,
+        popular_title=get("PopularTitle"),
+        signed=_parse_date(get("DiesSigni")),
+        status=get("Status"),
+        ministry=get("Ministry"),
+        short_name=get("DokumentKortNavn"),
+        later_changes=_later_changes(meta),
+    )
+
+
+# --- provision tree -----------------------------------------------------------------------
+
+
+@dataclass
+class _Ctx:
+    section: str | None = None
+    chapter: str | None = None
+    heading: str | None = None
+
+
+@dataclass
+class _Builder:
+    """Collects provisions in document order and keeps keys unique within one tree."""
+
+    prefix: str = ""  # "" for a law's own §§; used for relative keys in new text
+    provisions: list[Provision] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+    sections: list[RawAmendingSection] = field(default_factory=list)
+
+    def add(self, prov: Provision) -> Provision:
+        key = prov.key
+        if key in self.keys:
+            n = 2
+            while f"{key} ({n})" in self.keys:
+                n += 1
+            self.problems.append(f"duplicate key {key!r}; kept as {key} ({n})")
+            key = f"{key} ({n})"
+            prov = replace(prov, key=key)
+        self.keys.add(key)
+        self.provisions.append(prov)
+        return prov
+
+
+def _join_key(parent: str | None, part: str) -> str:
+    return f"{parent}, {part}" if parent else part
+
+
+def _own_text(el: etree._Element, notes: list[str]) -> str:
+    """Text of `el`'s Exitus lines, leaving out nested Index lists (their own provisions)
+    and collecting Nota (footnotes) separately."""
+    parts: list[str] = []
+    for ex in el.iterchildren("Exitus"):
+        for child in ex:
+            tag = child.tag
+            if tag == "Linea":
+                parts.append(linea_text(child))
+            elif tag == "Nota":
+                notes.append(_label_join(_explicatus(child), char_text(child)))
+            elif tag == "Table":
+                parts.append(char_text(child))
+    return norm(" ".join(parts))
+
+
+def _label_join(label: str, text: str) -> str:
+    return f"{label} {text}".strip()
+
+
+def _index_items(el: etree._Element) -> Iterator[etree._Element]:
+    for ex in el.iterchildren("Exitus"):
+        for idx in ex.iterchildren("Index"):
+            yield from idx.iterchildren("Indentatio")
+
+
+def _item_number(label: str, fallback: int) -> str:
+    m = _ITEM_NUM.match(label)
+    return m.group(1).lower() if m else str(fallback)
+
+
+def _walk_items(
+    el: etree._Element, parent_key: str, b: _Builder, ctx: _Ctx, pos: list[int]
+) -> None:
+    counters = {Level.NR: 0, Level.LITRA: 0}
+    for ind in _index_items(el):
+        _walk_indentatio(ind, parent_key, b, ctx, pos, counters)
+
+
+def _walk_indentatio(
+    ind: etree._Element,
+    parent_key: str,
+    b: _Builder,
+    ctx: _Ctx,
+    pos: list[int],
+    counters: dict[Level, int],
+) -> None:
+    forma = ind.get("formaInd", "Nummer")
+    label = _explicatus(ind)
+    notes: list[str] = []
+    text = _own_text(ind, notes)
+    if forma == "Fri" or not label:
+        # An unlabelled indentation is layout: its text stays with the parent provision.
+        if text:
+            _append_text(b, parent_key, text)
+        _walk_items(ind, parent_key, b, ctx, pos)
+        return
+    level = Level.LITRA if forma == "Litra" else Level.NR
+    counters[level] += 1
+    number = _item_number(label, counters[level])
+    key = _join_key(parent_key or None, f"{'litra' if level is Level.LITRA else 'nr.'} {number}")
+    pos[0] += 1
+    prov = b.add(
+        Provision(
+            key,
+            level,
+            number,
+            label,
+            parent_key or None,
+            text,
+            pos[0],
+            ctx.chapter,
+            ctx.section,
+            ctx.heading,
+            tuple(notes),
+        )
+    )
+    _walk_items(ind, prov.key, b, ctx, pos)
+
+
+def _append_text(b: _Builder, key: str, text: str) -> None:
+    for i in range(len(b.provisions) - 1, -1, -1):
+        p = b.provisions[i]
+        if p.key == key:
+            b.provisions[i] = replace(p, text=norm(f"{p.text} {text}"))
+            return
+
+
+def _walk_stk(
+    stk: etree._Element, para_key: str | None, n: int, b: _Builder, ctx: _Ctx, pos: list[int]
+) -> None:
+    label = _explicatus(stk)
+    m = _STK_NUM.search(label)
+    number = m.group(1) if m else str(n)
+    key = _join_key(para_key, f"stk. {number}")
+    notes: list[str] = []
+    text = _own_text(stk, notes)
+    pos[0] += 1
+    prov = b.add(
+        Provision(
+            key,
+            Level.STK,
+            number,
+            label,
+            para_key,
+            text,
+            pos[0],
+            ctx.chapter,
+            ctx.section,
+            ctx.heading,
+            tuple(notes),
+        )
+    )
+    _walk_items(stk, prov.key, b, ctx, pos)
+    if stk.find("AendringsNummer") is not None:
+        # A main act amending other acts: "§ 40. I lov om …, foretages følgende ændringer:"
+        # inside an ordinary § — the items are new text for the other law, not our stk.
+        label = para_key or key
+        b.sections.append(RawAmendingSection(label, text, _amendment_items(stk, "")))
+
+
+def _walk_paragraf(
+    par: etree._Element, b: _Builder, ctx: _Ctx, pos: list[int], source: str
+) -> None:
+    label = _explicatus(par)
+    number = paragraph_number(label) or norm(par.get("localId")) or "?"
+    if number == "?":
+        b.problems.append(f"{source}: a § without a readable number (label {label!r})")
+    key = f"§ {number}"
+    notes: list[str] = []
+    text = _own_text(par, notes)
+    heading = ctx.heading
+    rub = par.find("Rubrica")
+    if rub is not None:
+        heading = char_text(rub)
+    pos[0] += 1
+    prov = b.add(
+        Provision(
+            key,
+            Level.PARAGRAF,
+            number,
+            label,
+            None,
+            text,
+            pos[0],
+            ctx.chapter,
+            ctx.section,
+            heading,
+            tuple(notes),
+        )
+    )
+    stk_n = 0
+    for stk in par.iterchildren("Stk"):
+        stk_n += 1
+        _walk_stk(stk, prov.key, stk_n, b, ctx, pos)
+        m = _STK_NUM.search(_explicatus(stk))
+        if m:
+            stk_n = int(m.group(1))
+    _walk_items(par, prov.key, b, ctx, pos)
+
+
+def _heading_of(el: etree._Element) -> str | None:
+    label = _explicatus(el)
+    rub = el.find("Rubrica")
+    text = char_text(rub) if rub is not None else ""
+    joined = " · ".join(x for x in (label, text) if x)
+    return joined or None
+
+
+def _walk_container(
+    el: etree._Element,
+    b: _Builder,
+    ctx: _Ctx,
+    pos: list[int],
+    source: str,
+    blocks: list[TextBlock],
+) -> None:
+    for child in el:
+        if isinstance(child.tag, str):
+            _walk_element(child, b, ctx, pos, source, blocks)
+
+
+def _walk_element(
+    child: etree._Element,
+    b: _Builder,
+    ctx: _Ctx,
+    pos: list[int],
+    source: str,
+    blocks: list[TextBlock],
+) -> None:
+    """One element of Bog/Afsnit/Kapitel/ParagrafGruppe (or of new text), in order."""
+    tag = child.tag
+    if tag == "Paragraf":
+        _walk_paragraf(child, b, ctx, pos, source)
+    elif tag == "Afsnit":
+        _walk_container(child, b, _Ctx(_heading_of(child), None, None), pos, source, blocks)
+    elif tag == "Kapitel":
+        _walk_container(child, b, _Ctx(ctx.section, _heading_of(child), None), pos, source, blocks)
+    elif tag == "ParagrafGruppe":
+        rub = child.find("Rubrica")
+        heading = char_text(rub) if rub is not None else ctx.heading
+        _walk_container(child, b, _Ctx(ctx.section, ctx.chapter, heading), pos, source, blocks)
+    elif tag in ("Bog", "Del"):
+        _walk_container(child, b, ctx, pos, source, blocks)
+    elif tag == "Stk":
+        # A bare stk. outside a § (new text "som nyt stk.", one stray case in a body):
+        # it continues the § before it, or stands alone in new text.
+        prev = b.provisions[-1].paragraph_key if b.provisions and not b.prefix else None
+        n = sum(1 for p in b.provisions if p.level is Level.STK and p.parent == prev) + 1
+        _walk_stk(child, prev, n, b, ctx, pos)
+    elif tag == "Indentatio":
+        parent = b.provisions[-1].key if b.provisions else ""
+        _walk_indentatio(child, parent, b, ctx, pos, {Level.NR: 0, Level.LITRA: 0})
+    elif tag in ("Rubrica", "Explicatus"):
+        pass  # headings are folded into ctx and listed by _heading_blocks
+    else:
+        text = char_text(child)
+        if text:
+            kind = tag.lower() if tag in ("Table", "Bilag", "Nota") else "text"
+            blocks.append(TextBlock(kind, _explicatus(child) or None, text))
+
+
+def _heading_blocks(el: etree._Element) -> Iterator[TextBlock]:
+    """Headings of this act's own structure (those inside new text belong to new_texts)."""
+    for tag in (
+        "Afsnit",
+        "Kapitel",
+        "ParagrafGruppe",
+        "Paragraf",
+        "AendringCentreretParagraf",
+        "IkraftCentreretParagraf",
+    ):
+        for c in el.iter(tag):
+            if any(a.tag == "AendringNyTekst" for a in c.iterancestors()):
+                continue
+            rub = c.find("Rubrica")
+            if rub is not None:
+                yield TextBlock("heading", _explicatus(c) or None, char_text(rub))
+
+
+def parse_new_text(el: etree._Element, source: str = "<new text>") -> tuple[Provision, ...]:
+    """Provisions inside `AendringNyTekst`: new text for *another* law, keyed as printed
+    (`§ 81 a`, or `stk. 2` / `nr. 3` for bare pieces)."""
+    b = _Builder(prefix="new")
+    _walk_container(el, b, _Ctx(), [0], source, [])
+    return tuple(b.provisions)
+
+
+def _amending_section(el: etree._Element, source: str) -> RawAmendingSection:
+    label = _explicatus(el).rstrip(".")
+    intro = norm(" ".join(char_text(ex) for ex in el.iterchildren("Exitus")))
+    return RawAmendingSection(label or "§ ?", intro, _amendment_items(el, source))
+
+
+def _amendment_items(el: etree._Element, source: str) -> tuple[RawAmendmentItem, ...]:
+    items: list[RawAmendmentItem] = []
+    for pos, num_el in enumerate(el.iterchildren("AendringsNummer"), start=1):
+        number = _explicatus(num_el).rstrip(".").strip() or str(pos)
+        definitions: list[str] = []
+        new_texts: list[str] = []
+        new_provs: list[tuple[Provision, ...]] = []
+        targets: list[tuple[str, ...]] = []
+        for aend in num_el.iterchildren("Aendring"):
+            d = aend.find("AendringDefinition")
+            definitions.append(char_text(d) if d is not None else "")
+            targets.append(
+                tuple(
+                    norm(c.text)
+                    for c in (d.iter("Char") if d is not None else ())
+                    if c.get("signiChar") == "AendringURN" and norm(c.text)
+                )
+            )
+            ny = aend.find("AendringAktion/AendringNyTekst")
+            if ny is None:
+                new_texts.append("")
+                new_provs.append(())
+            else:
+                new_texts.append(char_text(ny))
+                new_provs.append(parse_new_text(ny, source))
+        # Plain text directly under the item (rare): keep it as a definition.
+        for ex in num_el.iterchildren("Exitus"):
+            t = char_text(ex)
+            if t:
+                definitions.append(t)
+                targets.append(())
+                new_texts.append("")
+                new_provs.append(())
+        renum = tuple(char_text(r) for r in num_el.iterchildren("Rykningsklausul"))
+        items.append(
+            RawAmendmentItem(
+                number,
+                tuple(definitions),
+                tuple(new_texts),
+                tuple(new_provs),
+                renum,
+                tuple(targets),
+                pos,
+            )
+        )
+    return tuple(items)
+
+
+def parse_document(data: bytes, source: str = "<bytes>") -> LawDocument:
+    """Parse one retsinformation XML document. Raises `ParseError` for anything that is not
+    a complete LexDania `Dokument`."""
+    root = load_root(data, source)
+    meta = parse_meta(root, source)
+    body = root.find("DokumentIndhold")
+    assert body is not None
+    b = _Builder()
+    pos = [0]
+    blocks: list[TextBlock] = []
+    sections = b.sections
+    in_force_keys: list[str] = []
+    intro = None
+    intro_texts: list[str] = []
+
+    for child in body:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == "Indledning":
+            intro_texts = [char_text(ex) for ex in child.iterchildren("Exitus")]
+            blocks.append(TextBlock("indledning", None, "\n".join(intro_texts)))
+        elif tag == "Hymne":
+            blocks.append(TextBlock("hymne", None, char_text(child)))
+        elif tag == "AendringCentreretParagraf":
+            sec = _amending_section(child, source)
+            sections.append(sec)
+            pos[0] += 1
+            number = paragraph_number(sec.label) or sec.label
+            rub = child.find("Rubrica")
+            b.add(
+                Provision(
+                    f"§ {number}",
+                    Level.PARAGRAF,
+                    number,
+                    sec.label,
+                    None,
+                    sec.intro,
+                    pos[0],
+                    None,
+                    None,
+                    char_text(rub) if rub is not None else None,
+                )
+            )
+        elif tag == "IkraftCentreretParagraf":
+            before = len(b.provisions)
+            _walk_paragraf(child, b, _Ctx(), pos, source)
+            in_force_keys.extend(p.key for p in b.provisions[before:])
+        elif tag == "Ikraft":
+            # A consolidated act reprints the entry-into-force rules of the acts it
+            # incorporates: other acts' provisions, kept as text, never as §§ of this law.
+            blocks.append(TextBlock("ikraft", None, char_text(child)))
+        else:
+            _walk_element(child, b, _Ctx(), pos, source, blocks)
+
+    for extra in root.iterchildren("Bilag"):
+        blocks.append(TextBlock("bilag", _explicatus(extra) or None, char_text(extra)))
+    blocks.extend(_heading_blocks(body))
+
+    if meta.kind is DocKind.CONSOLIDATED_ACT and intro_texts:
+        from lawdiff.refs import parse_intro
+
+        intro = parse_intro("\n".join(intro_texts))
+
+    provisions = tuple(b.provisions)
+    in_force = tuple(p for p in provisions if p.key in set(in_force_keys))
+    body_chars = sum(len(linea_text(li)) for li in body.iter("Linea"))
+    return LawDocument(
+        meta=meta,
+        provisions=provisions,
+        intro=intro,
+        blocks=tuple(blocks),
+        amending_sections=tuple(sections),
+        in_force=in_force,
+        body_chars=body_chars,
+    )
