@@ -1,0 +1,220 @@
+"""`lovspor`: the command line. Thin: each command parses options, calls one function of
+the stage that owns the work, and prints (rich tables, or stable JSON with `--json`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from lovspor import __version__
+from lovspor.settings import default_database_url
+
+app = typer.Typer(
+    help="Lovspor — follow Danish social law as it changes (crawl, diff, impact, dashboard).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///file or postgresql://…). "
+        "Default: $LOVSPOR_DATABASE_URL or ./data/lovspor.sqlite",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+
+
+def db_url(value: str | None) -> str:
+    return value or default_database_url()
+
+
+def print_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False))
+    sys.stdout.write("\n")
+
+
+def fail(message: str, code: int = 1) -> None:
+    console.print(f"[bold red]Fejl:[/] {message}")
+    raise typer.Exit(code)
+
+
+@app.command("import")
+def import_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="XML files or folders (recursive).")],
+    db: DbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Load local retsinformation XML files and group them into laws and version chains."""
+    from lovspor.ingest import import_files, iter_xml_files
+
+    try:
+        files = list(iter_xml_files(paths))
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    if not files:
+        fail(f"no XML files under {', '.join(map(str, paths))}")
+    url = db_url(db)
+    with Progress(
+        TextColumn("[bold]Importerer"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=json_out,
+    ) as progress:
+        task = progress.add_task("import", total=len(files))
+        report = import_files(url, files, on_step=lambda _f: progress.advance(task))
+    for source, reason in report.failed:
+        console.print(f"[red]✗[/] {source}: {reason}")
+    summary = {
+        "files": len(files),
+        "stored": report.stored,
+        "revisions": report.revisions,
+        "unchanged": report.unchanged,
+        "failed": [{"file": f, "reason": r} for f, r in report.failed],
+        "laws": report.laws,
+        "versions": report.versions,
+        "amending_links": report.links,
+        "unlinked_sections": [{"eli": e, "section": s, "reason": r} for e, s, r in report.unlinked],
+    }
+    if json_out:
+        print_json(summary)
+    else:
+        console.print(
+            f"{len(files)} filer: {report.stored} nye, {report.revisions} nye revisioner, "
+            f"{report.unchanged} uændrede, {len(report.failed)} fejlede · "
+            f"{report.laws} love, {report.versions} versioner, {report.links} ændringsled"
+        )
+    if report.failed and not (report.stored or report.unchanged or report.revisions):
+        raise typer.Exit(1)
+
+
+@app.command("laws")
+def laws_cmd(
+    db: DbOpt = None,
+    json_out: JsonOpt = False,
+    all_laws: Annotated[
+        bool, typer.Option("--all", help="Also laws known only as amended (no versions).")
+    ] = False,
+) -> None:
+    """List laws with their consolidated versions, amending acts and gaps."""
+    from db.session import session_scope
+    from lovspor.queries import laws_overview
+
+    with session_scope(db_url(db)) as s:
+        laws = laws_overview(s, include_empty=all_laws)
+    if json_out:
+        print_json({"lovspor_version": __version__, "laws": laws})
+        return
+    if not laws:
+        console.print("Ingen love i databasen. Kør `lovspor import PATH` eller `lovspor crawl`.")
+        return
+    for law in laws:
+        t = Table(title=f"{law['popular_title'] or law['title']} ({law['slug']})", expand=False)
+        t.add_column("Version")
+        t.add_column("Dato")
+        t.add_column("Forgænger")
+        for v in law["versions"]:
+            mark = "" if v["predecessor_stored"] in (True, None) else " (mangler)"
+            t.add_row(v["eli"], v["signed"] or "", (v["predecessor_eli"] or "") + mark)
+        out.print(t)
+        out.print(
+            f"  {len(law['amending_acts'])} ændringslove"
+            + (f" · huller: {', '.join(law['gaps'])}" if law["gaps"] else "")
+        )
+
+
+@app.command("show")
+def show_cmd(
+    ref: Annotated[str, typer.Argument(help="ELI (lta/2016/1270) or accession (A20160127029).")],
+    provision: Annotated[
+        str | None, typer.Option("--provision", "-p", help='A provision, e.g. "§ 81 a, stk. 2".')
+    ] = None,
+    db: DbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Print a stored document's metadata, or one provision with everything under it."""
+    from db.session import session_scope
+    from lovspor.queries import NotFound, document_summary, load_document, provision_subtree
+
+    with session_scope(db_url(db)) as s:
+        try:
+            row, doc = load_document(s, ref)
+            payload: Any = (
+                {"eli": doc.meta.eli, "provisions": provision_subtree(doc, provision)}
+                if provision
+                else document_summary(row, doc)
+            )
+        except NotFound as exc:
+            fail(str(exc))
+    if json_out:
+        print_json(payload)
+        return
+    if provision:
+        for p in payload["provisions"]:
+            indent = "  " * p["key"].count(",")
+            out.print(f"{indent}[bold]{p['label'] or p['key']}[/] {p['text']}", highlight=False)
+        return
+    t = Table(show_header=False)
+    for k in (
+        "eli",
+        "accession",
+        "doc_type",
+        "kind",
+        "title",
+        "popular_title",
+        "signed",
+        "status",
+        "ministry",
+        "paragraphs",
+        "provisions",
+        "url",
+    ):
+        t.add_row(k, str(payload[k]) if payload[k] is not None else "")
+    out.print(t)
+    if payload["intro"]:
+        out.print(f"Forrige version: {payload['intro']['previous']}")
+        out.print("Indarbejdet: " + ", ".join(r["eli"] for r in payload["intro"]["incorporated"]))
+    for c in payload["later_changes"]:
+        out.print(f"Senere ændret ved: {c['eli']} {c['date'] or ''} {c['text'][:80]}")
+
+
+def _register_optional() -> None:
+    """Commands owned by other stages register here when their modules are present."""
+    import importlib
+
+    for module, names in (
+        ("lovspor.crawl_cli", ("crawl",)),
+        ("lovspor.analyze_cli", ("analyze", "diff", "changes", "stats")),
+        ("lovspor.amend_cli", ("act", "consolidate")),
+        ("lovspor.impact_cli", ("impact", "graph")),
+        ("lovspor.run_cli", ("run", "dashboard")),
+    ):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        for name in names:
+            fn = getattr(mod, name, None)
+            if fn is not None:
+                app.command(name)(fn)
+
+
+_register_optional()
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
