@@ -49,6 +49,8 @@ _PARSER_OPTS = dict(
     remove_pis=True,
 )
 
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_HTML = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\s*(?:<!DOCTYPE\s+html|<html)", re.IGNORECASE)
 _WS = re.compile(r"\s+")
 _PARA_NUM = re.compile(r"§+\s*(\d+)\s*([a-zæøå]{0,3})\b\.?", re.IGNORECASE)
 _STK_NUM = re.compile(r"stk\.?\s*(\d+)", re.IGNORECASE)
@@ -73,6 +75,12 @@ def load_root(data: bytes, source: str = "<bytes>") -> etree._Element:
     """Parse bytes safely and check that they are a LexDania `Dokument`."""
     if not data or not data.strip():
         raise ParseError(source, "empty document")
+    head = data[:4096]
+    if _HTML.search(head):
+        raise ParseError(source, "an HTML page, not a LexDania <Dokument> (an error page?)")
+    if _DOCTYPE.search(head):
+        # Checked before libxml2 sees the bytes: no entity is ever declared, let alone expanded.
+        raise ParseError(source, "a DOCTYPE/DTD is not allowed in a LexDania document")
     try:
         root = etree.fromstring(data, _make_parser())
     except etree.XMLSyntaxError as exc:
