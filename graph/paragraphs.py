@@ -131,7 +131,8 @@ _LEVEL = {
 }
 _LITRA = re.compile(r"[\s\u00a0]*([a-zæø])(?![\wæøå])", re.IGNORECASE)
 _MORE = re.compile(
-    r"[\s\u00a0]*,?[\s\u00a0]+(?:og|eller|samt)[\s\u00a0]+(stk\.|nr\.|litra\b)", re.IGNORECASE
+    r"[\s\u00a0]*(?:,[\s\u00a0]*(?:(?:og|eller|samt)[\s\u00a0]+)?|[\s\u00a0]+(?:og|eller|samt)[\s\u00a0]+)"
+    r"(stk\.|nr\.|litra\b)", re.IGNORECASE
 )
 
 

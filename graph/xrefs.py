@@ -111,6 +111,9 @@ def _scan(prov: Provision, existing: set[str], paragraphs: list[str],
     text = prov.text
     found: list[XRef] = []
     pos = 0
+    last_stk: str | None = None
+    last_ext: str | None = None
+    last_end = 0
     while m := _START.search(text, pos):
         start = m.start()
         relative = not m[0].startswith("§")
@@ -118,7 +121,10 @@ def _scan(prov: Provision, existing: set[str], paragraphs: list[str],
             if _ACT_BEFORE.search(text, max(0, start - 30), start):
                 pos = m.end()
                 continue
-            refs, end = parse_relative(text, start, prov.key)
+            current = prov.key
+            if m[0].lower().startswith("nr") and last_stk and not _has_items(prov.key, existing):
+                current = last_stk  # "§ 52, stk. 3, nr. 1 og 3, …, og nr. 6"
+            refs, end = parse_relative(text, start, current)
         else:
             refs, end = parse_citation(text, m.end())
         if not refs:
@@ -130,9 +136,17 @@ def _scan(prov: Provision, existing: set[str], paragraphs: list[str],
             if g and g[1] and g[1].lower() != "lovens":
                 ext = g[1][:-1]  # "servicelovens" → "serviceloven"
                 start = g.start()
+            elif t := _title_before(text, start):
+                ext, start = text[start - t:start].strip(), start - t
+            elif last_ext and _JOIN.match(text[last_end:start]):
+                ext = last_ext  # "retsplejelovens § 771 og § 772"
+        if not relative:
+            stk = [r.start for r in refs if ", stk." in r.start]
+            last_stk = _truncate_stk(stk[-1]) if stk and ext is None else None
         slug = law_slug(ext) if ext else None
         if ext is not None and law is not None and slug == law:
             ext, slug = None, None  # "servicelovens § 5" inside serviceloven
+        last_ext, last_end = ext, end2
         span = (start, end2)
         if ext is not None:
             wanted = tuple(k for r in refs for k in _endpoints(r))
@@ -143,6 +157,30 @@ def _scan(prov: Provision, existing: set[str], paragraphs: list[str],
                                   paragraphs, relative))
         pos = max(end2, m.end())
     return found
+
+
+_JOIN = re.compile(r"^[\s\u00a0]*(?:,|og|eller|samt|,[\s\u00a0]*og|,[\s\u00a0]*eller)[\s\u00a0]*$")
+
+
+def _has_items(key: str, existing: set[str]) -> bool:
+    base = ", ".join(key.split(", ")[:2])
+    return any(k.startswith(f"{base}, nr. ") for k in existing)
+
+
+def _truncate_stk(key: str) -> str:
+    return ", ".join(key.split(", ")[:2])
+
+
+def _title_before(text: str, pos: int) -> int:
+    """Length of a known law title (plus spaces) ending right before pos: "lov om aktiv
+    socialpolitik § 25"; 0 if none."""
+    before = text[max(0, pos - 120):pos].replace("\u00a0", " ")
+    stripped = before.rstrip()
+    low = stripped.lower()
+    for title in known_titles():
+        if low.endswith(title) and (len(low) == len(title) or not low[-len(title) - 1].isalnum()):
+            return len(title) + len(before) - len(stripped)
+    return 0
 
 
 def _endpoints(ref: ParaRef) -> list[str]:
