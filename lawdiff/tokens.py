@@ -1,0 +1,112 @@
+"""Tokenising Danish legal text for word-level diffs.
+
+Tokens cover the text exactly (whitespace is a token too), so joining the "equal" and
+"insert" operations of a diff gives the new text byte for byte and "equal" + "delete" the
+old one: a redline can never silently lose or invent a character.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from lawdiff.model import TokenOp
+
+# Order matters: abbreviations keep their period ("stk.", "nr."), numbers keep their
+# thousands/decimal separators ("1.000", "2,5"), "§§" is one token, anything else that is
+# not a letter, digit or blank (punctuation, quotes »«, dashes) is a token of its own.
+_TOKEN = re.compile(
+    r"""
+    \s+
+  | §+
+  | (?:stk|nr|pkt|jf|litra|kap|bek|lbk)\.(?!\w)
+  | \d+(?:[.,]\d+)*
+  | [^\W\d_]+(?:-[^\W\d_]+)*
+  | \S
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into tokens whose concatenation is exactly `text`."""
+    return _TOKEN.findall(text)
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: runs of letters/digits (so "§ 81 a" is two)."""
+    return len(_WORD.findall(text))
+
+
+def _merge(ops: list[tuple[str, str]]) -> tuple[TokenOp, ...]:
+    out: list[list[str]] = []
+    for op, text in ops:
+        if not text:
+            continue
+        if out and out[-1][0] == op:
+            out[-1][1] += text
+        else:
+            out.append([op, text])
+    return tuple(TokenOp(op, text) for op, text in out)
+
+
+def word_diff(a: str, b: str) -> tuple[TokenOp, ...]:
+    """Word-level diff of two texts as equal/delete/insert operations.
+
+    A blank between two changes is folded into them (deleted and re-inserted), so a
+    rewritten phrase reads as one struck run and one inserted run, not a word salad.
+    """
+    if a == b:
+        return (TokenOp("equal", a),) if a else ()
+    ta, tb = tokenize(a), tokenize(b)
+    sm = SequenceMatcher(None, ta, tb, autojunk=False)
+    raw: list[tuple[str, str, str]] = []  # (op, old part, new part)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        old, new = "".join(ta[i1:i2]), "".join(tb[j1:j2])
+        if tag == "equal":
+            raw.append(("equal", old, new))
+        else:
+            raw.append(("change", old, new))
+    # Fold whitespace-only equal runs that sit between two changes.
+    folded: list[tuple[str, str, str]] = []
+    for i, item in enumerate(raw):
+        if (
+            item[0] == "equal"
+            and item[1].isspace()
+            and 0 < i < len(raw) - 1
+            and raw[i - 1][0] == "change"
+            and raw[i + 1][0] == "change"
+        ):
+            item = ("change", item[1], item[2])
+        if folded and folded[-1][0] == "change" and item[0] == "change":
+            prev = folded.pop()
+            item = ("change", prev[1] + item[1], prev[2] + item[2])
+        folded.append(item)
+    ops: list[tuple[str, str]] = []
+    for op, old, new in folded:
+        if op == "equal":
+            ops.append(("equal", old))
+        else:
+            ops.append(("delete", old))
+            ops.append(("insert", new))
+    return _merge(ops)
+
+
+def old_text(ops: tuple[TokenOp, ...] | list[TokenOp]) -> str:
+    """The text before the change: "equal" + "delete" operations."""
+    return "".join(o.text for o in ops if o.op != "insert")
+
+
+def new_text(ops: tuple[TokenOp, ...] | list[TokenOp]) -> str:
+    """The text after the change: "equal" + "insert" operations."""
+    return "".join(o.text for o in ops if o.op != "delete")
+
+
+def similarity_of(ops: tuple[TokenOp, ...]) -> float:
+    """Share of characters kept: 2·equal / (len old + len new), as difflib's ratio."""
+    total = len(old_text(ops)) + len(new_text(ops))
+    if total == 0:
+        return 1.0
+    return 2 * sum(len(o.text) for o in ops if o.op == "equal") / total
