@@ -179,9 +179,7 @@ def _change(
 ) -> ProvisionChange:
     p = n or o
     assert p is not None
-    if kind is ChangeKind.INSERTED:
-        sim = 0.0
-    elif kind is ChangeKind.REPEALED:
+    if kind is ChangeKind.INSERTED or kind is ChangeKind.REPEALED:
         sim = 0.0
     else:
         sim = similarity_of(ops) if ops else 1.0
