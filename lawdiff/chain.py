@@ -9,6 +9,7 @@ in, a plan out; `db.laws` writes the plan.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -98,7 +99,7 @@ def plan_chains(docs: Iterable[LawDocument]) -> ChainPlan:
 def chain_breaks(law: PlannedLaw) -> list[tuple[str, str | None]]:
     """Versions whose named predecessor is not the version before them: (eli, named)."""
     out: list[tuple[str, str | None]] = []
-    for prev, cur in zip(law.versions, law.versions[1:], strict=False):
+    for prev, cur in itertools.pairwise(law.versions):
         if cur.predecessor_eli and cur.predecessor_eli != prev.eli:
             out.append((cur.eli, cur.predecessor_eli))
     return out

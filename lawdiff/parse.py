@@ -409,9 +409,13 @@ def _walk_paragraf(
     par: etree._Element, b: _Builder, ctx: _Ctx, pos: list[int], source: str
 ) -> None:
     label = _explicatus(par)
-    number = paragraph_number(label) or norm(par.get("localId")) or "?"
+    number = paragraph_number(label) or "?"
     if number == "?":
+        # Seen in real LBKs: an empty Explicatus on a repealed "(Ophævet)" § (the site's
+        # converter wrote id="ParId_value_Could_Not_Be_Extracted…"); numbered afterwards
+        # from its neighbours by _number_unlabelled.
         b.problems.append(f"{source}: a § without a readable number (label {label!r})")
+        number = f"?{pos[0]}"
     key = f"§ {number}"
     notes: list[str] = []
     text = _own_text(par, notes)
@@ -586,6 +590,44 @@ def _amendment_items(el: etree._Element, source: str) -> tuple[RawAmendmentItem,
     return tuple(items)
 
 
+def _int_part(number: str) -> int | None:
+    m = re.match(r"(\d+)", number)
+    return int(m.group(1)) if m else None
+
+
+def _number_unlabelled(provisions: list[Provision]) -> tuple[Provision, ...]:
+    """Give a label-less § the number its neighbours leave free: between § 37 a and § 42
+    it is "38-41" (a repealed range), between § 12 and § 14 it is "13"."""
+    paras = [p for p in provisions if p.level is Level.PARAGRAF]
+    renames: dict[str, str] = {}
+    for i, p in enumerate(paras):
+        if not p.number.startswith("?"):
+            continue
+        before = _int_part(paras[i - 1].number) if i > 0 else 0
+        after = next(
+            (_int_part(q.number) for q in paras[i + 1 :] if not q.number.startswith("?")), None
+        )
+        if before is not None and after is not None and after - before >= 2:
+            lo, hi = before + 1, after - 1
+            renames[p.key] = f"§ {lo}" if lo == hi else f"§ {lo}-{hi}"
+        elif before is not None and after is None:
+            renames[p.key] = f"§ {before + 1}"  # a trailing unlabelled § (entry into force)
+        else:
+            renames[p.key] = f"§ (efter {paras[i - 1].number})" if i > 0 else "§ (uden nummer)"
+    if not renames:
+        return tuple(provisions)
+    out: list[Provision] = []
+    for p in provisions:
+        head = p.paragraph_key
+        if head in renames:
+            new_head = renames[head]
+            parent = p.parent.replace(head, new_head, 1) if p.parent else None
+            number = new_head[2:] if p.level is Level.PARAGRAF else p.number
+            p = replace(p, key=new_head + p.key[len(head) :], parent=parent, number=number)
+        out.append(p)
+    return tuple(out)
+
+
 def parse_document(data: bytes, source: str = "<bytes>") -> LawDocument:
     """Parse one retsinformation XML document. Raises `ParseError` for anything that is not
     a complete LexDania `Dokument`."""
@@ -650,7 +692,7 @@ def parse_document(data: bytes, source: str = "<bytes>") -> LawDocument:
 
         intro = parse_intro("\n".join(intro_texts))
 
-    provisions = tuple(b.provisions)
+    provisions = _number_unlabelled(b.provisions)
     in_force = tuple(p for p in provisions if p.key in set(in_force_keys))
     body_chars = sum(len(linea_text(li)) for li in body.iter("Linea"))
     return LawDocument(
