@@ -130,8 +130,8 @@ def _scan(prov: Provision, existing: set[str], paragraphs: list[str],
         if not refs:
             pos = m.end()
             continue
-        ext, end2, _internal = _external_after(text, end)
-        if ext is None and not relative:
+        ext, end2, internal = _external_after(text, end)
+        if ext is None and not relative and not internal:
             g = _GENITIVE.search(text, max(0, start - 60), start)
             if g and g[1] and g[1].lower() != "lovens":
                 ext = g[1][:-1]  # "servicelovens" → "serviceloven"
