@@ -1,0 +1,540 @@
+"""Database ↔ lawdiff: store each version's provisions and each consecutive pair's changes.
+
+Incremental by construction: a version's pair with its predecessor is marked done (the
+`Version.analyzed` flag plus a settings row naming the predecessor it was diffed against),
+so adding a version costs one parse and one diff; a chain that was re-ordered (a gap filled)
+recomputes exactly the pairs whose predecessor changed. Each pair is one transaction.
+A main act that follows another version in a chain (a replacement act) starts a new
+identity line: its provisions are stored, but it is not diffed against the act it replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from db.models import AmendingLink, ChangeRow, Document, Law, ProvisionRow, Setting, Version
+from db.session import session_scope
+from db.store import decompress
+from lawdiff.diff import diff_versions
+from lawdiff.model import ActRef, DocKind, LawDocument, Level, Provision, ProvisionChange
+from lawdiff.parse import ParseError, load_root, parse_document
+from lawdiff.stats import ChangeFact, PairFacts, StatsResult, VersionFacts, compute_stats
+from lawdiff.stats import version_size as _version_size
+
+PAIR_KEY = "analyze.pair.{}"  # settings key per version → what it was diffed against
+START = "start"  # first version of a chain
+BREAK = "break:{}"  # a replacement main act: new identity line after version id {}
+
+
+@dataclass
+class AnalyzeReport:
+    laws: int = 0
+    versions: int = 0
+    parsed: int = 0  # documents parsed in this run
+    provisions_stored: int = 0
+    pairs_done: int = 0  # pairs diffed in this run
+    pairs_skipped: int = 0  # pairs already analysed
+    changes: int = 0  # change rows written in this run
+    identity_breaks: list[tuple[str, str]] = field(default_factory=list)  # (law, eli)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (eli, reason)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "laws": self.laws,
+            "versions": self.versions,
+            "parsed": self.parsed,
+            "provisions_stored": self.provisions_stored,
+            "pairs_done": self.pairs_done,
+            "pairs_skipped": self.pairs_skipped,
+            "changes": self.changes,
+            "identity_breaks": [{"law": law, "eli": eli} for law, eli in self.identity_breaks],
+            "failed": [{"eli": e, "reason": r} for e, r in self.failed],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _V:
+    id: int
+    eli: str
+    document_id: int
+    signed: dt.date | None
+    analyzed: bool
+    kind: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    law_id: int
+    law: str
+    prev: _V | None
+    cur: _V
+    marker: str
+    identity_break: bool
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _chains(session: Session, laws: Iterable[str] | None) -> list[tuple[int, str, list[_V]]]:
+    q = (
+        select(Law.id, Law.slug, Version.id, Version.eli, Version.document_id, Version.signed)
+        .add_columns(Version.analyzed, Document.kind)
+        .join(Version, Version.law_id == Law.id)
+        .join(Document, Document.id == Version.document_id)
+        .order_by(Law.slug, Version.position, Version.signed, Version.id)
+    )
+    wanted = set(laws) if laws else None
+    out: dict[int, tuple[int, str, list[_V]]] = {}
+    for law_id, slug, vid, eli, doc_id, signed, analyzed, kind in session.execute(q):
+        if wanted is not None and slug not in wanted:
+            continue
+        out.setdefault(law_id, (law_id, slug, []))[2].append(
+            _V(vid, eli, doc_id, signed, bool(analyzed), kind)
+        )
+    return list(out.values())
+
+
+def _plan(session: Session, chains: list[tuple[int, str, list[_V]]]) -> tuple[list[_Step], int]:
+    markers = {
+        s.key: s.value
+        for s in session.scalars(select(Setting).where(Setting.key.like("analyze.pair.%")))
+    }
+    steps: list[_Step] = []
+    skipped = 0
+    for law_id, slug, versions in chains:
+        prev: _V | None = None
+        for v in versions:
+            brk = prev is not None and v.kind == DocKind.MAIN_ACT.value
+            marker = START if prev is None else (BREAK.format(prev.id) if brk else str(prev.id))
+            if v.analyzed and markers.get(PAIR_KEY.format(v.id)) == marker:
+                skipped += 1 if prev is not None else 0
+            else:
+                steps.append(_Step(law_id, slug, prev, v, marker, brk))
+            prev = v
+    return steps, skipped
+
+
+def _parse_version(session: Session, v: _V) -> LawDocument:
+    blob = session.scalar(select(Document.content).where(Document.id == v.document_id))
+    if blob is None:
+        raise ParseError(v.eli, "document bytes missing")
+    return parse_document(decompress(blob), v.eli)
+
+
+def _row_to_provision(r: ProvisionRow) -> Provision:
+    number = r.key.rsplit(" ", 1)[-1] if r.level != Level.PARAGRAF.value else r.key[2:]
+    return Provision(
+        key=r.key,
+        level=Level(r.level),
+        number=number,
+        label=r.label,
+        parent=r.parent_key,
+        text=r.text,
+        position=r.position,
+        chapter=r.chapter,
+        section=r.section,
+        heading=r.heading,
+    )
+
+
+def load_provisions(session: Session, version_id: int) -> list[Provision]:
+    """A stored version's provisions in document order (no re-parse)."""
+    rows = session.scalars(
+        select(ProvisionRow)
+        .where(ProvisionRow.version_id == version_id)
+        .order_by(ProvisionRow.position)
+    )
+    return [_row_to_provision(r) for r in rows]
+
+
+def _store_provisions(
+    session: Session, law_id: int, version_id: int, provs: Sequence[Provision]
+) -> int:
+    session.execute(delete(ProvisionRow).where(ProvisionRow.version_id == version_id))
+    if not provs:
+        return 0
+    session.execute(
+        insert(ProvisionRow),
+        [
+            {
+                "version_id": version_id,
+                "law_id": law_id,
+                "key": p.key,
+                "level": p.level.value,
+                "parent_key": p.parent,
+                "label": p.label[:60],
+                "text": p.text,
+                "hash": text_hash(p.text),
+                "position": p.position,
+                "chapter": p.chapter,
+                "section": p.section,
+                "heading": p.heading,
+            }
+            for p in provs
+        ],
+    )
+    return len(provs)
+
+
+def _attribution(doc: LawDocument) -> tuple[ActRef | None, str]:
+    acts = doc.intro.incorporated if doc.intro else ()
+    if len(acts) == 1:
+        return acts[0], "act"
+    return None, "none"
+
+
+def change_record(
+    ch: ProvisionChange,
+    *,
+    law_id: int,
+    old_version_id: int,
+    new_version_id: int,
+    signed: dt.date | None,
+    act: ActRef | None,
+    attribution: str,
+) -> dict[str, object]:
+    section = act.parts[0].paragraph if act and len(act.parts) == 1 else None
+    return {
+        "law_id": law_id,
+        "old_version_id": old_version_id,
+        "new_version_id": new_version_id,
+        "kind": ch.kind.value,
+        "level": ch.level.value,
+        "old_key": ch.old_key,
+        "new_key": ch.new_key,
+        "paragraph_key": ch.paragraph_key[:40],
+        "old_text": ch.old_text,
+        "new_text": ch.new_text,
+        "ops": [[o.op, o.text] for o in ch.ops],
+        "similarity": ch.similarity,
+        "signed": signed,
+        "in_force": None,
+        "act_eli": act.eli if act else None,
+        "act_label": act.text[:200] if act else None,
+        "act_section": section,
+        "act_item": None,
+        "attribution": attribution,
+    }
+
+
+def _set_marker(session: Session, version_id: int, value: str) -> None:
+    key = PAIR_KEY.format(version_id)
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def _run_step(
+    session: Session, step: _Step, cache: dict[int, list[Provision]], report: AnalyzeReport
+) -> None:
+    cur = step.cur
+    doc = _parse_version(session, cur)
+    report.parsed += 1
+    provs = list(doc.provisions)
+    report.provisions_stored += _store_provisions(session, step.law_id, cur.id, provs)
+    session.execute(delete(ChangeRow).where(ChangeRow.new_version_id == cur.id))
+    if step.prev is not None and not step.identity_break:
+        old = cache.get(step.prev.id)
+        if old is None:
+            old = load_provisions(session, step.prev.id)
+            if not old:  # predecessor never stored (failed earlier): parse it now
+                prev_doc = _parse_version(session, step.prev)
+                report.parsed += 1
+                old = list(prev_doc.provisions)
+                report.provisions_stored += _store_provisions(
+                    session, step.law_id, step.prev.id, old
+                )
+        changes = diff_versions(old, provs)
+        act, how = _attribution(doc)
+        signed = cur.signed or doc.meta.signed
+        if changes:
+            session.execute(
+                insert(ChangeRow),
+                [
+                    change_record(
+                        c,
+                        law_id=step.law_id,
+                        old_version_id=step.prev.id,
+                        new_version_id=cur.id,
+                        signed=signed,
+                        act=act,
+                        attribution=how,
+                    )
+                    for c in changes
+                ],
+            )
+        report.changes += len(changes)
+        report.pairs_done += 1
+    elif step.identity_break:
+        report.identity_breaks.append((step.law, cur.eli))
+    _set_marker(session, cur.id, step.marker)
+    session.get(Version, cur.id).analyzed = True  # type: ignore[union-attr]
+    cache.clear()
+    cache[cur.id] = provs
+
+
+def analyze(
+    db_url: str,
+    progress: bool = True,
+    laws: Iterable[str] | None = None,
+    on_step: Callable[[str, str], None] | None = None,
+) -> AnalyzeReport:
+    """Store provisions and consecutive-pair changes for every law's version chain.
+
+    Pairs already analysed are skipped; each remaining pair is committed on its own, so an
+    interrupted run keeps what it finished.
+    """
+    t0 = time.perf_counter()
+    report = AnalyzeReport()
+    with session_scope(db_url) as s:
+        chains = _chains(s, laws)
+        steps, report.pairs_skipped = _plan(s, chains)
+    report.laws = len(chains)
+    report.versions = sum(len(v) for _, _, v in chains)
+    cache: dict[int, list[Provision]] = {}
+
+    def run_all(advance: Callable[[], None]) -> None:
+        for step in steps:
+            if on_step:
+                on_step(step.law, step.cur.eli)
+            try:
+                with session_scope(db_url) as s:
+                    _run_step(s, step, cache, report)
+            except ParseError as exc:
+                cache.clear()
+                report.failed.append((step.cur.eli, exc.reason))
+            advance()
+
+    if progress and steps:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        with Progress(
+            TextColumn("Analyserer"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            transient=False,
+        ) as bar:
+            task = bar.add_task("analyze", total=len(steps))
+            run_all(lambda: bar.advance(task))
+    else:
+        run_all(lambda: None)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+# --- reading back: changes and statistics ------------------------------------------------
+
+
+def intro_of(data: bytes, source: str = "<bytes>") -> tuple[ActRef, ...]:
+    """The amending acts a consolidated act's Indledning says it incorporates (cheap: only
+    the Indledning is read, no provision tree)."""
+    from lawdiff.parse import char_text
+    from lawdiff.refs import parse_intro
+
+    root = load_root(data, source)
+    ind = root.find("DokumentIndhold/Indledning")
+    if ind is None:
+        return ()
+    text = "\n".join(char_text(ex) for ex in ind.iterchildren("Exitus"))
+    return parse_intro(text).incorporated
+
+
+def stats_facts(
+    session: Session, laws: Iterable[str] | None = None
+) -> tuple[list[VersionFacts], list[PairFacts], dict[tuple[str, str, str], int]]:
+    """Everything `lawdiff.stats.compute_stats` needs, read from an analysed database."""
+    chains = _chains(session, laws)
+    versions: list[VersionFacts] = []
+    pairs: list[PairFacts] = []
+    markers = {
+        s.key: s.value
+        for s in session.scalars(select(Setting).where(Setting.key.like("analyze.pair.%")))
+    }
+    for law_id, slug, chain in chains:
+        prev: _V | None = None
+        for v in chain:
+            provs = load_provisions(session, v.id)
+            n_par, n_words = _version_size(provs)
+            vf = session.get(Version, v.id)
+            versions.append(
+                VersionFacts(slug, v.eli, v.signed, vf.valid_from if vf else None, n_par, n_words)
+            )
+            if prev is not None:
+                marker = markers.get(PAIR_KEY.format(v.id), "")
+                blob = session.scalar(select(Document.content).where(Document.id == v.document_id))
+                try:
+                    acts = intro_of(decompress(blob), v.eli) if blob else ()
+                except ParseError:
+                    acts = ()
+                rows = session.execute(
+                    select(
+                        ChangeRow.paragraph_key,
+                        ChangeRow.kind,
+                        ChangeRow.level,
+                        ChangeRow.in_force,
+                        ChangeRow.act_eli,
+                        ChangeRow.attribution,
+                    ).where(ChangeRow.new_version_id == v.id, ChangeRow.old_version_id == prev.id)
+                ).all()
+                facts = tuple(
+                    ChangeFact(
+                        r.paragraph_key,
+                        r.kind,
+                        r.level,
+                        r.in_force,
+                        r.act_eli if r.attribution == "exact" else None,
+                    )
+                    for r in rows
+                )
+                pairs.append(
+                    PairFacts(
+                        slug,
+                        prev.eli,
+                        v.eli,
+                        v.signed,
+                        acts,
+                        facts,
+                        identity_break=marker.startswith("break:"),
+                    )
+                )
+            prev = v
+        del law_id
+    section_items: dict[tuple[str, str, str], int] = {}
+    q = select(Law.slug, AmendingLink.eli, AmendingLink.section, AmendingLink.items).join(
+        Law, Law.id == AmendingLink.law_id
+    )
+    for slug, eli, section, items in session.execute(q):
+        if items:
+            key = (slug, eli, section)
+            section_items[key] = max(items, section_items.get(key, 0))
+    return versions, pairs, section_items
+
+
+def statistics(
+    db_url: str,
+    *,
+    laws: Iterable[str] | None = None,
+    by: str = "signed",
+    from_year: int | None = None,
+    to_year: int | None = None,
+) -> StatsResult:
+    laws = list(laws) if laws else None
+    with session_scope(db_url) as s:
+        versions, pairs, section_items = stats_facts(s, laws)
+    return compute_stats(
+        versions,
+        pairs,
+        section_items,
+        by="in-force" if by == "in-force" else "signed",
+        laws=laws,
+        from_year=from_year,
+        to_year=to_year,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChange:
+    law: str
+    old_eli: str
+    new_eli: str
+    signed: dt.date | None
+    in_force: dt.date | None
+    change: ProvisionChange
+    act_eli: str | None
+    act_label: str | None
+    attribution: str | None
+
+
+def stored_changes(
+    db_url: str,
+    law: str,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> list[StoredChange]:
+    """Changes of one law from the database, by the newer version's signing date."""
+    from sqlalchemy.orm import aliased
+
+    from lawdiff.model import ChangeKind, TokenOp
+
+    old_v, new_v = aliased(Version), aliased(Version)
+    q = (
+        select(ChangeRow, old_v.eli, new_v.eli)
+        .join(Law, Law.id == ChangeRow.law_id)
+        .join(old_v, old_v.id == ChangeRow.old_version_id)
+        .join(new_v, new_v.id == ChangeRow.new_version_id)
+        .where(Law.slug == law)
+        .order_by(new_v.position, ChangeRow.id)
+    )
+    if date_from:
+        q = q.where(ChangeRow.signed >= date_from)
+    if date_to:
+        q = q.where(ChangeRow.signed <= date_to)
+    out: list[StoredChange] = []
+    with session_scope(db_url) as s:
+        for r, old_eli, new_eli in s.execute(q):
+            ch = ProvisionChange(
+                kind=ChangeKind(r.kind),
+                level=Level(r.level),
+                old_key=r.old_key,
+                new_key=r.new_key,
+                old_text=r.old_text,
+                new_text=r.new_text,
+                ops=tuple(TokenOp(op, text) for op, text in (r.ops or [])),
+                similarity=r.similarity,
+            )
+            out.append(
+                StoredChange(
+                    law,
+                    old_eli,
+                    new_eli,
+                    r.signed,
+                    r.in_force,
+                    ch,
+                    r.act_eli,
+                    r.act_label,
+                    r.attribution,
+                )
+            )
+    return out
+
+
+def law_exists(db_url: str, slug: str) -> bool:
+    with session_scope(db_url) as s:
+        return bool(s.scalar(select(func.count()).select_from(Law).where(Law.slug == slug)))
+
+
+def document_bytes(db_url: str, eli: str) -> bytes | None:
+    """Latest stored bytes of a document by ELI ("lta/2016/1270", "eli/lta/…", or a URL)."""
+    from db.store import latest_bytes
+
+    eli = normalise_eli(eli)
+    with session_scope(db_url) as s:
+        return latest_bytes(s, eli)
+
+
+def normalise_eli(text: str) -> str:
+    t = text.strip().rstrip("/")
+    if "/eli/" in t:
+        t = t.split("/eli/", 1)[1]
+    t = t.removeprefix("eli/")
+    t = t.removesuffix("/xml")
+    return t

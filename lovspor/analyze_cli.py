@@ -1,0 +1,352 @@
+"""CLI commands `analyze`, `diff`, `changes`, `stats` (registered on `lovspor.cli.app`).
+
+Plain functions with Typer annotations, so the main app can register them by name and
+tests can mount them on a small app of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from lovspor import __version__
+from lovspor.settings import default_database_url
+
+err = Console(stderr=True)
+out = Console()
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Database URL. Default: $LOVSPOR_DATABASE_URL or ./data/lovspor.sqlite"
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+
+STATS_FORMAT = "lovspor.stats/1"
+CHANGES_FORMAT = "lovspor.changes/1"
+
+
+def _url(db: str | None) -> str:
+    return db or default_database_url()
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]Fejl:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _dump(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{name}: expected a date as YYYY-MM-DD, got {value!r}")
+    return None
+
+
+# --- analyze -----------------------------------------------------------------------------
+
+
+def analyze(
+    db: DbOpt = None,
+    law: Annotated[
+        list[str] | None, typer.Option("--law", help="Only these laws (slug); repeatable.")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Parse every stored version, store its provisions and the changes of each consecutive
+    pair (incremental: pairs already analysed are skipped)."""
+    from lovspor.analyze import analyze as run
+
+    report = run(_url(db), progress=not json_out and err.is_terminal, laws=law or None)
+    if json_out:
+        _dump(report.as_dict())
+        return
+    err.print(
+        f"{report.laws} love, {report.versions} versioner: {report.pairs_done} par analyseret, "
+        f"{report.pairs_skipped} allerede analyseret, {report.changes} ændringer gemt "
+        f"({report.seconds:.1f} s)"
+    )
+    for law_slug, eli in report.identity_breaks:
+        err.print(f"Ny identitetslinje: {law_slug} {eli} (erstattende hovedlov, ikke diffet)")
+    for eli, reason in report.failed:
+        err.print(f"[red]Fejlede:[/] {eli}: {reason}")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+# --- diff --------------------------------------------------------------------------------
+
+
+def _load(ref: str, db: str | None):  # type: ignore[no-untyped-def]
+    from lawdiff.parse import ParseError, parse_document
+    from lovspor.analyze import document_bytes, normalise_eli
+
+    path = Path(ref)
+    if path.is_file():
+        data: bytes | None = path.read_bytes()
+    else:
+        data = document_bytes(_url(db), ref)
+        if data is None:
+            _fail(f"{normalise_eli(ref)} is not in the database (nor a file); run `lovspor import`")
+    assert data is not None
+    try:
+        return parse_document(data, ref)
+    except ParseError as exc:
+        _fail(str(exc))
+
+
+def _select(changes, provision: str | None):  # type: ignore[no-untyped-def]
+    if not provision:
+        return changes
+    p = " ".join(provision.replace("\u00a0", " ").split())
+
+    def hit(key: str | None) -> bool:
+        return bool(key) and (key == p or key.startswith(p + ","))  # type: ignore[union-attr]
+
+    return [c for c in changes if hit(c.old_key) or hit(c.new_key)]
+
+
+def diff(
+    eli_a: Annotated[str, typer.Argument(help="Older version: ELI (lta/2015/1284) or XML file.")],
+    eli_b: Annotated[str, typer.Argument(help="Newer version: ELI or XML file.")],
+    provision: Annotated[
+        str | None, typer.Option("--provision", "-p", help='Only this provision: "§ 85".')
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | html")] = "text",
+    color: Annotated[
+        bool | None, typer.Option("--color/--no-color", help="Default: colour in a terminal.")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Redline of two versions of a law, provision by provision."""
+    from lawdiff.diff import diff_versions, render_html, render_text, to_json
+
+    if fmt not in ("text", "json", "html"):
+        _fail(f"--format must be text, json or html, not {fmt!r}")
+    a, b = _load(eli_a, db), _load(eli_b, db)
+    changes = _select(diff_versions(a.provisions, b.provisions), provision)
+    if fmt == "json":
+        sys.stdout.write(
+            to_json(changes, old=a.meta.eli, new=b.meta.eli, provision=provision) + "\n"
+        )
+    elif fmt == "html":
+        title = f"{a.meta.short_name or a.meta.eli} → {b.meta.short_name or b.meta.eli}"
+        if provision:
+            title += f" · {provision}"
+        sys.stdout.write(render_html(changes, title=title))
+    else:
+        use_color = out.is_terminal if color is None else color
+        head = f"{a.meta.eli} ({a.meta.signed}) → {b.meta.eli} ({b.meta.signed})"
+        sys.stdout.write(head + "\n\n" + render_text(changes, color=use_color))
+
+
+# --- changes -----------------------------------------------------------------------------
+
+
+def changes(
+    law: Annotated[str, typer.Option("--law", help="Law slug, e.g. serviceloven.")],
+    date_from: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD")] = None,
+    json_out: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Stored changes of one law, by the signing date of the version that brought them."""
+    from lawdiff.diff import change_to_dict, render_text
+    from lovspor.analyze import law_exists, stored_changes
+
+    url = _url(db)
+    if not law_exists(url, law):
+        _fail(f"unknown law {law!r} (see `lovspor laws`)")
+    rows = stored_changes(url, law, _date(date_from, "--from"), _date(date_to, "--to"))
+    if json_out:
+        _dump(
+            {
+                "format": CHANGES_FORMAT,
+                "law": law,
+                "from": date_from,
+                "to": date_to,
+                "count": len(rows),
+                "changes": [
+                    {
+                        "old_version": r.old_eli,
+                        "new_version": r.new_eli,
+                        "signed": r.signed,
+                        "in_force": r.in_force,
+                        "act_eli": r.act_eli,
+                        "act_label": r.act_label,
+                        "attribution": r.attribution,
+                        **change_to_dict(r.change),
+                    }
+                    for r in rows
+                ],
+            }
+        )
+        return
+    pair = None
+    batch: list = []
+
+    def flush() -> None:
+        if batch:
+            sys.stdout.write(render_text(batch, color=out.is_terminal) + "\n")
+
+    for r in rows:
+        if (r.old_eli, r.new_eli) != pair:
+            flush()
+            batch = []
+            pair = (r.old_eli, r.new_eli)
+            sys.stdout.write(f"=== {r.old_eli} → {r.new_eli} (underskrevet {r.signed}) ===\n")
+        batch.append(r.change)
+    flush()
+    if not rows:
+        err.print("Ingen ændringer i perioden (er `lovspor analyze` kørt?)")
+
+
+# --- stats -------------------------------------------------------------------------------
+
+
+def stats_payload(result, by: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    from lawdiff.stats import RULES
+
+    return {
+        "format": STATS_FORMAT,
+        "lovspor_version": __version__,
+        "by": by,
+        "rules": dict(RULES),
+        "rows": [r.as_dict() for r in result.rows],
+        "by_year": [r.as_dict() for r in result.by_year],
+        "total": result.total.as_dict(),
+    }
+
+
+def export_stats(result, path: Path, by: str) -> None:  # type: ignore[no-untyped-def]
+    """CSV (``#`` header lines), Parquet (schema metadata) or Excel (a `rules` sheet): each
+    states the counting rules and the Lovspor version beside the numbers."""
+    import pandas as pd
+
+    from lawdiff.stats import RULES, rows_as_dicts
+
+    df = pd.DataFrame(rows_as_dicts(result))
+    generated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    head = {
+        "lovspor_version": __version__,
+        "format": STATS_FORMAT,
+        "by": by,
+        "generated": generated,
+    }
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            for k, v in head.items():
+                fh.write(f"# {k}: {v}\n")
+            for code, text in RULES.items():
+                fh.write(f"# rule {code}: {text}\n")
+            df.to_csv(fh, index=False)
+    elif suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        meta = dict(table.schema.metadata or {})
+        meta[b"lovspor"] = json.dumps({**head, "rules": RULES}, ensure_ascii=False).encode()
+        pq.write_table(table.replace_schema_metadata(meta), path)
+    elif suffix in (".xlsx", ".xls"):
+        rules = pd.DataFrame(
+            [{"rule": k, "description": str(v)} for k, v in head.items()]
+            + [{"rule": k, "description": v} for k, v in RULES.items()]
+        )
+        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+            df.to_excel(xw, sheet_name="stats", index=False)
+            rules.to_excel(xw, sheet_name="rules", index=False)
+    else:
+        _fail(f"--export: unknown file type {path.suffix!r} (use .csv, .parquet or .xlsx)")
+
+
+def stats(
+    law: Annotated[
+        list[str] | None, typer.Option("--law", help="Law slug; repeatable. Default: all.")
+    ] = None,
+    from_year: Annotated[int | None, typer.Option("--from-year")] = None,
+    to_year: Annotated[int | None, typer.Option("--to-year")] = None,
+    by: Annotated[str, typer.Option("--by", help="signed | in-force")] = "signed",
+    json_out: JsonOpt = False,
+    export: Annotated[
+        Path | None, typer.Option("--export", help="Write FILE.csv, .parquet or .xlsx.")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Change statistics per law and year, each count with its counting rule."""
+    from lovspor.analyze import statistics
+
+    if by not in ("signed", "in-force"):
+        _fail(f"--by must be signed or in-force, not {by!r}")
+    result = statistics(_url(db), laws=law or None, by=by, from_year=from_year, to_year=to_year)
+    if export is not None:
+        export_stats(result, export, by)
+        err.print(f"Skrev {export}")
+    if json_out:
+        _dump(stats_payload(result, by))
+        return
+    t = Table(title=f"Lovspor {__version__} · ændringer pr. lov og år (år efter: {by})")
+    for col in ("lov", "år", "love", "lov-par", "§-rev.", "ændr.nr.", "§§ i kraft", "ord"):
+        t.add_column(col, justify="left" if col == "lov" else "right")
+
+    def add(r, style: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        t.add_row(
+            r.law,
+            "?" if r.year is None and r.scope == "law-year" else str(r.year or "i alt"),
+            str(r.amending_acts),
+            str(r.act_law_pairs),
+            str(r.paragraph_revisions),
+            str(r.change_items)
+            + (f" (+{r.items_unknown_sections}?)" if r.items_unknown_sections else ""),
+            "" if r.paragraphs_in_force is None else str(r.paragraphs_in_force),
+            "" if r.words_in_force is None else str(r.words_in_force),
+            style=style,
+        )
+
+    for r in result.rows:
+        add(r)
+    for r in result.by_year:
+        add(r, "dim")
+    add(result.total, "bold")
+    out.print(t)
+    used = sorted(
+        {
+            code
+            for r in (*result.rows, result.total)
+            for rule in (
+                r.amending_acts_rule,
+                r.paragraph_revisions_rule,
+                r.change_items_rule,
+                r.paragraphs_in_force_rule,
+            )
+            for code in rule.split("+")
+            if code != "none"
+        }
+    )
+    from lawdiff.stats import RULES
+
+    for code in used:
+        out.print(f"[bold]{code}[/]: {RULES.get(code, '')}", highlight=False)
+
+
+if __name__ == "__main__":  # pragma: no cover - for trying the commands alone
+    _app = typer.Typer(add_completion=False)
+    for _fn in (analyze, diff, changes, stats):
+        _app.command(_fn.__name__)(_fn)
+    _app()
