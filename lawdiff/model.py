@@ -172,7 +172,6 @@ class LawDocument:
     blocks: tuple[TextBlock, ...] = ()
     amending_sections: tuple[RawAmendingSection, ...] = ()
     in_force: tuple[Provision, ...] = ()  # IkraftCentreretParagraf stk. of an amending act
-    body_chars: int = 0  # characters of body Char text, for the coverage check
 
     def provision(self, key: str) -> Provision | None:
         for p in self.provisions:

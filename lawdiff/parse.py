@@ -51,7 +51,6 @@ _PARSER_OPTS = dict(
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _HTML = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\s*(?:<!DOCTYPE\s+html|<html)", re.IGNORECASE)
-_WS = re.compile(r"\s+")
 _PARA_NUM = re.compile(r"§+\s*(\d+)\s*([a-zæøå]{0,3})\b\.?", re.IGNORECASE)
 _STK_NUM = re.compile(r"stk\.?\s*(\d+)", re.IGNORECASE)
 _ITEM_NUM = re.compile(r"^\(?\s*([0-9]+|[a-zæøå]{1,3})\s*[).]?", re.IGNORECASE)
@@ -62,9 +61,13 @@ _DOC_TYPES = {"LOV", "LBK", "BEK", "CIR", "VEJ", "CIRK", "SKR", "AFG", "DOM", "U
 
 def norm(text: str | None) -> str:
     """Fold no-break spaces, newlines and runs of blanks into single spaces."""
-    if not text:
-        return ""
-    return _WS.sub(" ", text.replace("\u00a0", " ").replace("\\n", " ")).strip()
+    # str.split() splits on every Unicode space, no-break space included.
+    return " ".join(text.split()) if text else ""
+
+
+def meta_norm(text: str | None) -> str:
+    """`Meta` text may hold a literal backslash-n (two characters) where a newline was meant."""
+    return norm(text.replace("\\n", " ")) if text else ""
 
 
 def _make_parser() -> etree.XMLParser:
@@ -177,7 +180,7 @@ def _later_changes(meta: etree._Element) -> tuple[MetaChange, ...]:
             if rid not in by_ref:
                 by_ref[rid] = {}
                 order.append(rid)
-            by_ref[rid][el.tag] = norm(el.text)
+            by_ref[rid][el.tag] = meta_norm(el.text)
     out: list[MetaChange] = []
     seen: set[str] = set()
     for rid in order:
@@ -190,7 +193,7 @@ def _later_changes(meta: etree._Element) -> tuple[MetaChange, ...]:
         if eli:
             seen.add(eli)
     for kort in meta.iterfind("AendresAf/Dokument/KortNavn"):
-        name = norm(kort.text)
+        name = meta_norm(kort.text)
         parsed = eli_from_short_name(name)
         if parsed is None:
             out.append(MetaChange(None, None, None, name))
@@ -209,7 +212,7 @@ def parse_meta(root: etree._Element, source: str) -> DocumentMeta:
 
     def get(tag: str) -> str | None:
         el = meta.find(tag)
-        return norm(el.text) if el is not None and el.text else None
+        return meta_norm(el.text) if el is not None and el.text else None
 
     raw_type = get("DocumentType") or ""
     doc_type, kind = _doc_kind(raw_type)
@@ -510,22 +513,16 @@ def _walk_element(
             blocks.append(TextBlock(kind, _explicatus(child) or None, text))
 
 
+_HEADED = etree.XPath(
+    "(.//Afsnit | .//Kapitel | .//ParagrafGruppe | .//Paragraf | ./AendringCentreretParagraf"
+    " | ./IkraftCentreretParagraf)[Rubrica][not(ancestor::AendringNyTekst)]"
+)
+
+
 def _heading_blocks(el: etree._Element) -> Iterator[TextBlock]:
     """Headings of this act's own structure (those inside new text belong to new_texts)."""
-    for tag in (
-        "Afsnit",
-        "Kapitel",
-        "ParagrafGruppe",
-        "Paragraf",
-        "AendringCentreretParagraf",
-        "IkraftCentreretParagraf",
-    ):
-        for c in el.iter(tag):
-            if any(a.tag == "AendringNyTekst" for a in c.iterancestors()):
-                continue
-            rub = c.find("Rubrica")
-            if rub is not None:
-                yield TextBlock("heading", _explicatus(c) or None, char_text(rub))
+    for c in _HEADED(el):
+        yield TextBlock("heading", _explicatus(c) or None, char_text(c.find("Rubrica")))
 
 
 def parse_new_text(el: etree._Element, source: str = "<new text>") -> tuple[Provision, ...]:
@@ -694,7 +691,6 @@ def parse_document(data: bytes, source: str = "<bytes>") -> LawDocument:
 
     provisions = _number_unlabelled(b.provisions)
     in_force = tuple(p for p in provisions if p.key in set(in_force_keys))
-    body_chars = sum(len(linea_text(li)) for li in body.iter("Linea"))
     return LawDocument(
         meta=meta,
         provisions=provisions,
@@ -702,5 +698,4 @@ def parse_document(data: bytes, source: str = "<bytes>") -> LawDocument:
         blocks=tuple(blocks),
         amending_sections=tuple(sections),
         in_force=in_force,
-        body_chars=body_chars,
     )
