@@ -1,0 +1,1506 @@
+"""An amending act's numbered items → typed instructions, with their entry into force.
+
+The XML tells *that* an item exists, not what it does: "I § 41, stk. 2, 2. pkt., ændres »x«
+til: »y«" is a sentence. This module reads those sentences with the drafting grammar of
+Justitsministeriet's *Vejledning om lovkvalitet* (see DESIGN.md "Amending-act instructions").
+Pure text work over `LawDocument`: no I/O.
+
+Method: quoted text (»…«) is cut out first and replaced by placeholders, so that quoted words
+("ophæves", "§ 5", commas) can never be mistaken for grammar; a compound sentence is split into
+clauses ("…, og i 3. pkt. udgår …"); each clause is one verb with its target(s), relative
+targets ("i 2. pkt.", "stk. 3-5") being resolved against the item's first target. What is not
+understood becomes an ``UNPARSED`` instruction with the raw sentence and the reason: a caller
+counts it, nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from lawdiff.model import LawDocument, Level, Provision, RawAmendingSection, RawAmendmentItem
+from lawdiff.refs import AmendedLaw, normalize_law_title, parse_amending_intro
+
+__all__ = [
+    "Action",
+    "AmendedLawSection",
+    "AmendingAct",
+    "AmendmentItem",
+    "InForce",
+    "Instruction",
+    "Target",
+    "parse_amending_act",
+    "parse_definition",
+    "parse_in_force",
+    "parse_targets",
+]
+
+
+class Action(StrEnum):
+    REPLACE_TEXT = "replace_text"  # I § 5 ændres »x« til: »y«
+    DELETE_TEXT = "delete_text"  # I § 5 udgår »x«
+    INSERT_TEXT = "insert_text"  # I § 5 indsættes efter »x«: »y«
+    INSERT = "insert"  # Efter § 81 indsættes: / I § 5 indsættes som stk. 3: / … som 2. pkt.
+    REWRITE = "rewrite"  # § 5, stk. 2, affattes således:
+    REPEAL = "repeal"  # § 5 ophæves.
+    REPEAL_AND_INSERT = "repeal_and_insert"  # § 5 ophæves, og i stedet indsættes:
+    RENUMBER = "renumber"  # Stk. 3-5 bliver herefter stk. 4-6.
+    UNPARSED = "unparsed"
+
+
+class TargetKind(StrEnum):
+    PROVISION = "provision"  # § / stk. / nr. / litra, optionally a punktum
+    HEADING = "heading"  # "Overskriften før § 57": the heading printed above § 57
+    CHAPTER = "chapter"  # "kapitel 9 a"
+    PART = "part"  # "afsnit III"
+    ANNEX = "annex"  # "bilag 1"
+    LAW = "law"  # "Overalt i loven"
+    ACT_ITEM = "act_item"  # "§ 1, nr. 14" of another amending act
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where an instruction acts, in the model's key format.
+
+    ``key`` is as printed ("§ 2, nr. 9" stays so; the consolidator finds "§ 2, stk. 1, nr. 9"),
+    ``pkt`` a punktum (2 for "2. pkt.", -1 for "sidste pkt."). ``new_key``/``new_pkt`` is the
+    number the drafter says it has after an earlier renumbering ("stk. 7, der bliver stk. 6").
+    ``inner`` is the provision inside an amended amending-act item ("§ 137 m, stk. 3").
+    """
+
+    key: str
+    pkt: int | None = None
+    kind: TargetKind = TargetKind.PROVISION
+    new_key: str | None = None
+    new_pkt: int | None = None
+    occurrences: int | None = None  # "to steder i § 8" → 2; 0 = every occurrence ("overalt")
+    inner: str | None = None
+
+    def __str__(self) -> str:
+        s = self.key or "loven"
+        if self.pkt is not None:
+            s += f", {'sidste' if self.pkt == -1 else self.pkt}. pkt."
+        if self.new_key and self.new_key != self.key:
+            s += f" (bliver {self.new_key})"
+        if self.inner:
+            s += f" › {self.inner}"
+        return s
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction:
+    """One operation of a numbered item, in the order the item states it.
+
+    ``targets``: where it acts (for INSERT: the anchor, or the parent for "som stk. 4");
+    ``position``: "after" | "before" | "as" for inserts; ``anchor_text`` the quoted text of
+    INSERT_TEXT; ``new_keys`` the absolute keys an INSERT/REWRITE creates; ``renumber`` the
+    (old key, new key) pairs of RENUMBER.
+    """
+
+    section: str  # "§ 1" of the amending act
+    item: str  # "12"
+    index: int  # 0-based order within the item
+    action: Action
+    targets: tuple[Target, ...] = ()
+    old_text: str | None = None
+    new_text: str | None = None
+    new_provisions: tuple[Provision, ...] = ()
+    position: str | None = None
+    anchor_text: str | None = None
+    occurrences: int | None = None  # of old_text / anchor_text: 0 = all
+    new_keys: tuple[str, ...] = ()
+    new_pkt: int | None = None  # "som 2. pkt." / "efter 1. pkt. som nyt punktum"
+    renumber: tuple[tuple[str, str], ...] = ()
+    raw: str = ""
+    reason: str = ""  # why UNPARSED
+
+    @property
+    def parsed(self) -> bool:
+        return self.action is not Action.UNPARSED and bool(self.targets or self.renumber)
+
+
+@dataclass(frozen=True, slots=True)
+class InForce:
+    """When an item takes effect, and the sentence that says so.
+
+    ``status``: "date" (``date`` set), "publication" (the day after publication in Lovtidende,
+    not in the XML), "ministerial" (the minister fixes it: unknown), "unknown" (no rule read).
+    """
+
+    date: dt.date | None
+    status: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentItem:
+    section: str
+    number: str
+    instructions: tuple[Instruction, ...]
+    in_force: InForce
+    raw: RawAmendmentItem
+
+    @property
+    def parsed(self) -> bool:
+        return bool(self.instructions) and all(i.parsed for i in self.instructions)
+
+    @property
+    def unparsed(self) -> tuple[Instruction, ...]:
+        return tuple(i for i in self.instructions if not i.parsed)
+
+
+@dataclass(frozen=True, slots=True)
+class AmendedLawSection:
+    """One "§ 1. I lov om …, jf. lovbekendtgørelse nr. …, foretages følgende ændringer:"."""
+
+    label: str  # "§ 1"
+    law_title: str | None  # canonical lower case ("lov om social service"), None if unread
+    amended: AmendedLaw
+    items: tuple[AmendmentItem, ...]
+
+    @property
+    def amends_amending_act(self) -> bool:
+        return bool(self.law_title and self.law_title.startswith("lov om ændring af"))
+
+
+@dataclass(frozen=True, slots=True)
+class AmendingAct:
+    eli: str
+    label: str  # "lov nr. 171 af 27. februar 2016"
+    title: str
+    signed: dt.date | None
+    sections: tuple[AmendedLawSection, ...]
+    in_force_rules: tuple[str, ...]  # every entry-into-force sentence read
+    in_force_unparsed: tuple[str, ...]  # sentences that name a date but no readable scope
+
+    def sections_for(self, law_title: str) -> tuple[AmendedLawSection, ...]:
+        want = normalize_law_title(law_title)
+        return tuple(s for s in self.sections if s.law_title == want)
+
+    def item(self, section: str, number: str) -> AmendmentItem | None:
+        for s in self.sections:
+            if s.label == section:
+                for it in s.items:
+                    if it.number == number:
+                        return it
+        return None
+
+
+# --- text normalisation and quotes ----------------------------------------------------------
+
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\ufeff]")
+_BLANKS = re.compile(r"\s+")
+_PH = re.compile(r"⟪(\d+)⟫")
+
+
+def _norm(text: str) -> str:
+    return _BLANKS.sub(" ", _INVISIBLE.sub("", text.replace("\u00a0", " "))).strip()
+
+
+def _cut_quotes(text: str) -> tuple[str, list[str]]:
+    """»…« → ⟪n⟫ placeholders, nesting-aware (»»Min Plan««); an unclosed quote runs to the
+    end of the sentence."""
+    out: list[str] = []
+    quotes: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "»":
+            if depth == 0:
+                start = i + 1
+            depth += 1
+        elif ch == "«" and depth:
+            depth -= 1
+            if depth == 0:
+                quotes.append(text[start:i].strip())
+                out.append(f"⟪{len(quotes) - 1}⟫")
+        elif depth == 0:
+            out.append(ch)
+    if depth:
+        q = text[start:].strip()
+        quotes.append(q[:-1] if q.endswith(".") else q)
+        out.append(f"⟪{len(quotes) - 1}⟫")
+    return "".join(out), quotes
+
+
+# --- targets --------------------------------------------------------------------------------
+
+_LEVELS = ("§", "stk.", "nr.", "litra", "pkt")
+_NUM = r"\d+(?:\s?(?!i\b)[a-zæøå](?![a-zæøå]))?"
+_TOK = re.compile(
+    r"(?P<par>§§?)"
+    r"|(?P<stk>\bstk\.?(?=\s*\d)|\bstykke\b)"
+    r"|(?P<nr>\bnr\.?(?=\s*\d)|\bnummer\b)"
+    r"|(?P<litra>\blitra\b)"
+    r"|(?P<pkt>(?:(?:\d+\.|sidste)\s*(?:,|og|-|–)\s*)*(?:\d+\.|sidste)\s*(?:pkt\.?|punktum)(?![a-zæøå]))"
+    rf"|(?P<num>{_NUM})"
+    r"|(?P<in>\bi\b(?!\s*\)))"
+    r"|(?P<letter>\b[a-zæøå]\b)"
+    r"|(?P<range>[-–])"
+    r"|(?P<sep>,|\bog\b|\bsamt\b)"
+    r"|(?P<bliver>\b(?:der|som)\s+bliver(?:\s+herefter)?\b)"
+    r"|(?P<occ>\b(?:et|to|tre|fire|fem|seks|syv|otte)\s+sted(?:er)?(?:\s+i)?\b)"
+    r"|(?P<ws>\s+)"
+    r"|(?P<other>\S+?)(?=[\s,]|$)",
+    re.IGNORECASE,
+)
+_LETTERED = re.compile(r"(\d+) ?([a-z])")
+_PKT_NUMS = re.compile(r"\d+|sidste", re.IGNORECASE)
+_PKT_RANGE = re.compile(r"(\d+)\.?\s*[-–]\s*(\d+)\.")
+
+
+def _expand(values: list[str], ranges: list[bool]) -> list[str]:
+    """["2", "4"] with a range flag between → ["2", "3", "4"]."""
+    out: list[str] = []
+    for i, v in enumerate(values):
+        prev = out[-1] if out else ""
+        if i and ranges[i - 1] and prev.isdigit() and v.isdigit():
+            out.extend(str(n) for n in range(int(prev) + 1, int(v) + 1))
+        elif (
+            i
+            and ranges[i - 1]
+            and (a := _LETTERED.fullmatch(prev))
+            and (b := _LETTERED.fullmatch(v))
+        ):
+            if a.group(1) == b.group(1) and a.group(2) < b.group(2):
+                out.extend(
+                    f"{a.group(1)} {chr(c)}"
+                    for c in range(ord(a.group(2)) + 1, ord(b.group(2)) + 1)
+                )
+            else:
+                out.append(v)
+        else:
+            out.append(v)
+    return out
+
+
+def _pkt_values(text: str) -> list[str]:
+    if m := _PKT_RANGE.search(text):
+        return [str(n) for n in range(int(m.group(1)), int(m.group(2)) + 1)]
+    return [("-1" if v.lower() == "sidste" else v) for v in _PKT_NUMS.findall(text)]
+
+
+@dataclass(slots=True)
+class _Seg:
+    level: int
+    values: list[str]
+    rename: bool = False
+    occ: int | None = None
+
+
+def _segments(text: str) -> list[_Seg] | None:
+    """A target phrase → level segments; None if it holds a word the grammar does not know."""
+    segs: list[_Seg] = []
+    cur: _Seg | None = None
+    range_flags: list[bool] = []
+    pending_range = False
+    rename = False
+    occ: int | None = None
+    for m in _TOK.finditer(text):
+        kind = m.lastgroup
+        val = m.group(0)
+        if kind in ("ws", "in"):
+            continue
+        if kind == "occ":
+            occ = _OCC_WORDS.get(val.split()[0].lower(), 1)
+            continue
+        if kind == "par" or kind in ("stk", "nr", "litra"):
+            if cur is not None:
+                cur.values = _expand(cur.values, range_flags)
+            level = {"par": 0, "stk": 1, "nr": 2, "litra": 3}[kind]
+            cur = _Seg(level, [], rename, occ)
+            occ = None
+            range_flags = []
+            segs.append(cur)
+            pending_range = False
+        elif kind == "pkt":
+            if cur is not None:
+                cur.values = _expand(cur.values, range_flags)
+            cur = _Seg(4, _pkt_values(val), rename, occ)
+            occ = None
+            segs.append(cur)
+            cur = None
+        elif kind in ("num", "letter"):
+            if cur is None:
+                if segs and kind == "num" and segs[-1].level != 4:
+                    # "stk. 2, 1. pkt., og 3" – a bare number after a list continues it
+                    cur = segs[-1]
+                else:
+                    return None
+            if kind == "letter" and cur.level != 3:
+                return None
+            v = _BLANKS.sub(" ", val.lower())
+            if cur.level == 0:
+                v = re.sub(r"(\d)([a-zæøå])$", r"\1 \2", v)
+            if cur.values:
+                range_flags.append(pending_range)
+            cur.values.append(v)
+            pending_range = False
+        elif kind == "range":
+            pending_range = True
+        elif kind == "sep":
+            pending_range = False
+        elif kind == "bliver":
+            if cur is not None:
+                cur.values = _expand(cur.values, range_flags)
+            cur = None
+            range_flags = []
+            rename = True
+        else:
+            return None
+    if cur is not None:
+        cur.values = _expand(cur.values, range_flags)
+    if any(not s.values for s in segs):
+        return None
+    return segs
+
+
+def _path_key(path: Sequence[str | None]) -> str:
+    parts: list[str] = []
+    for level, v in enumerate(path[:4]):
+        if v is None:
+            continue
+        parts.append(f"{_LEVELS[level]} {v}")
+    return ", ".join(parts)
+
+
+def _assemble(segs: list[_Seg], base: Sequence[str | None] | None) -> list[Target]:
+    """Segments → targets: a deeper segment refines, a same-or-higher one starts a sibling."""
+    out: list[Target] = []
+    frontier: list[list[str | None]] = []
+    renamed: list[list[str | None]] | None = None
+    last_level = -1
+    last_rename_level = -1
+    occ: list[int | None] = [None]
+
+    def emit() -> None:
+        for i, path in enumerate(frontier):
+            new = renamed[min(i, len(renamed) - 1)] if renamed else None
+            pkt = int(path[4]) if path[4] is not None else None
+            out.append(
+                Target(
+                    _path_key(path),
+                    pkt,
+                    new_key=_path_key(new) if new else None,
+                    new_pkt=int(new[4]) if new and new[4] is not None else None,
+                    occurrences=occ[0],
+                )
+            )
+
+    start: list[str | None] = list(base) if base else [None] * 5
+    for seg in segs:
+        if seg.occ is not None and not seg.rename:
+            if frontier:
+                emit()
+                proto = frontier[0]
+                frontier = []
+                renamed = None
+                start = proto[:1] + [None] * 4 if seg.level > 0 else start
+            occ[0] = seg.occ
+        if seg.rename:
+            src = renamed[0] if renamed else (frontier[0] if frontier else start)
+            if renamed is not None and seg.level <= last_rename_level:
+                # "stk. 7, der bliver stk. 8, stk. 8, der bliver …": a sibling of the original
+                emit()
+                proto = frontier[0] if frontier else start
+                frontier = [proto[: seg.level] + [v] + [None] * (4 - seg.level) for v in seg.values]
+                renamed = None
+                last_level = seg.level
+                last_rename_level = -1
+                continue
+            base_path = src[: seg.level] + [None] * (5 - seg.level)
+            if renamed is None and frontier and len(seg.values) == len(frontier):
+                renamed = [
+                    f[: seg.level] + [v] + [None] * (4 - seg.level)
+                    for f, v in zip(frontier, seg.values, strict=True)
+                ]
+            elif renamed is None:
+                renamed = [
+                    base_path[: seg.level] + [v] + [None] * (4 - seg.level) for v in seg.values
+                ]
+            else:
+                renamed = [
+                    r[: seg.level] + [seg.values[0]] + [None] * (4 - seg.level) for r in renamed
+                ]
+            last_rename_level = seg.level
+            continue
+        if renamed is not None or (frontier and seg.level <= last_level):
+            proto = frontier[0] if frontier else start
+            emit()
+            if seg.occ is None:
+                occ[0] = None
+            renamed = None
+            last_rename_level = -1
+            frontier = [proto[: seg.level] + [v] + [None] * (4 - seg.level) for v in seg.values]
+        elif frontier:
+            frontier = [
+                f[: seg.level] + [v] + [None] * (4 - seg.level)
+                for f in frontier
+                for v in seg.values
+            ]
+        else:
+            frontier = [start[: seg.level] + [v] + [None] * (4 - seg.level) for v in seg.values]
+        last_level = seg.level
+    emit()
+    return out
+
+
+_OCC_WORDS = {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7, "otte": 8}
+_OCC = re.compile(
+    r"^\s*(to|tre|fire|fem|seks|syv|otte)\s+steder\s+(?:i\s+)?(?!.*\bsted(?:er)?\b)", re.IGNORECASE
+)
+_EVERYWHERE = re.compile(r"^\s*(?:overalt\s+i\s+loven|i\s+hele\s+loven|overalt)\b", re.IGNORECASE)
+_EVERYWHERE_IN = re.compile(r"^\s*overalt\s+i\s+", re.IGNORECASE)
+_HEADING = re.compile(
+    r"^\s*(?:den\s+)?overskrift(?:en|erne)?\s*(?:⟪\d+⟫\s*)?(?P<rel>før|til|efter|over|foran)\s+",
+    re.IGNORECASE,
+)
+_CHAPTER = re.compile(
+    r"^\s*kapit(?:el|ler)\s+(?P<v>\d+\s?[a-zæøå]?(?:\s*(?:,|og|-)\s*\d+\s?[a-zæøå]?)*)\s*$",
+    re.IGNORECASE,
+)
+_PART = re.compile(r"^\s*afsnit\s+(?P<v>[IVXLC]+(?:\s?[a-z])?)\s*$", re.IGNORECASE)
+_ANNEX = re.compile(
+    r"^\s*bilag(?:\s+(?P<v>\d+(?:\s*[-–]\s*\d+)?))?(?:\s*,\s*|\s+)?(?P<rest>.*)$", re.IGNORECASE
+)
+_WITH_HEADING = re.compile(
+    r"\s*,?\s*(?:med|og)\s+(?:tilhørende|den\s+tilhørende)\s+overskrift(?:er)?\s*,?", re.IGNORECASE
+)
+_ONLY_OCC = re.compile(r"^(?:og\s+)?(to|tre|fire|fem)\s+steder$", re.IGNORECASE)
+_IN_CHAPTER = re.compile(r"\s*,?\s*i\s+kapitel\s+\d+\s?[a-zæøå]?\s*$", re.IGNORECASE)
+_LEAD_I = re.compile(r"^\s*(?:i|I)\s+")
+_TRIM = re.compile(r"^[\s,:;.]+|[\s,:;.]+$")
+
+
+def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list[Target] | None:
+    """A target phrase of an instruction → `Target`s (None if not understood).
+
+    Handles lists ("§ 84, stk. 2, 1. pkt., og § 91 a, stk. 1"), ranges ("stk. 2-4"),
+    punktum lists ("1. og 2. pkt."), new numbers ("stk. 7, der bliver stk. 6"),
+    "to steder i …", "Overalt i loven", headings, chapters and annexes. ``base`` is the path
+    (§, stk., nr., litra, pkt.) a relative phrase ("stk. 3", "2. pkt.") continues.
+    """
+    text = _TRIM.sub("", _LEAD_I.sub("", _norm(phrase)))
+    text = _TRIM.sub("", _WITH_HEADING.sub("", text))
+    occ: int | None = None
+    if m := _OCC.search(text):
+        occ = _OCC_WORDS[m.group(1).lower()]
+        text = _TRIM.sub("", text[: m.start()] + " " + text[m.end() :])
+    if (
+        (_EVERYWHERE.match(text)
+        and not _EVERYWHERE_IN.match(text))
+        or text.lower()
+        in (
+            "overalt i loven",
+            "loven",
+        )
+    ):
+        return [Target("", kind=TargetKind.LAW, occurrences=0)]
+    if m := _EVERYWHERE_IN.match(text):
+        inner = parse_targets(text[m.end() :], base)
+        return [replace(t, occurrences=0) for t in inner] if inner else None
+    if m := _HEADING.match(text):
+        rest = text[m.end() :]
+        if m2 := _CHAPTER.match(rest):
+            return [
+                Target(f"kapitel {v}", kind=TargetKind.HEADING)
+                for v in _chapter_values(m2.group("v"))
+            ]
+        if m2 := _PART.match(rest):
+            return [Target(f"afsnit {m2.group('v')}", kind=TargetKind.HEADING)]
+        inner = parse_targets(rest, base)
+        if not inner:
+            return None
+        return [replace(t, kind=TargetKind.HEADING, occurrences=occ) for t in inner]
+    if m := _CHAPTER.match(text):
+        return [
+            Target(f"kapitel {v}", kind=TargetKind.CHAPTER) for v in _chapter_values(m.group("v"))
+        ]
+    if m := _PART.match(text):
+        return [Target(f"afsnit {m.group('v')}", kind=TargetKind.PART)]
+    if (m := _ANNEX.match(text)) and m.group("v"):
+        rest = m.group("rest")
+        nums = _chapter_values(m.group("v"))
+        if not rest:
+            return [Target(f"bilag {v}", kind=TargetKind.ANNEX, occurrences=occ) for v in nums]
+        sub = parse_targets(rest) or []
+        if not sub:
+            return None
+        return [
+            Target(f"bilag {nums[0]}, {t.key}", t.pkt, TargetKind.ANNEX, occurrences=occ)
+            for t in sub
+        ]
+    segs = _segments(text)
+    if not segs:
+        return None
+    if base is None and segs[0].level != 0:
+        return None
+    targets = _assemble(segs, base)
+    if not targets or any(not t.key for t in targets):
+        return None
+    return [replace(t, occurrences=occ) for t in targets] if occ else targets
+
+
+def _chapter_values(text: str) -> list[str]:
+    vals = [
+        _BLANKS.sub(" ", v.strip().lower()) for v in re.split(r"\s*(?:,|og)\s*", text) if v.strip()
+    ]
+    out: list[str] = []
+    for v in vals:
+        if m := re.fullmatch(r"(\d+)\s*-\s*(\d+)", v):
+            out.extend(str(n) for n in range(int(m.group(1)), int(m.group(2)) + 1))
+        else:
+            out.append(re.sub(r"(\d)([a-zæøå])$", r"\1 \2", v))
+    return out
+
+
+def _path_of(t: Target) -> list[str | None]:
+    """A target back to its path (§, stk., nr., litra, pkt.) as a base for relative phrases."""
+    path: list[str | None] = [None] * 5
+    key = t.new_key or t.key
+    for part in key.split(", "):
+        for level, name in enumerate(_LEVELS[:4]):
+            if part.startswith(name + " "):
+                path[level] = part[len(name) + 1 :]
+    pkt = t.new_pkt if t.new_key else t.pkt
+    path[4] = str(pkt) if pkt is not None else None
+    return path
+
+
+# --- clauses --------------------------------------------------------------------------------
+
+_Q = r"⟪(\d+)⟫"
+_QLIST = rf"{_Q}(?:\s*(?:,|og)\s*{_Q})*"
+_VERB_SPLIT = re.compile(
+    r",\s*og\s+(?=i\s+(?!stedet)|I\s|(?:efter|før)\s+(?:⟪|\d|stk|nr|§)|⟪|§|stk\.|nr\.|\d+\.\s*(?:og\s+\d+\.\s*)?pkt|"
+    r"sidste\s+pkt|overskrift|som\s|(?:to|tre|fire)\s+steder)"
+    r"|\s+og\s+(?=i\s+(?!stedet)|(?:efter|før)\s+⟪|som\s+(?:nyt?|nye|stk|nr|\d)|⟪\d+⟫\s*(?:ændres\s+)?til\b)"
+    r"|,\s*(?=i\s+(?!stedet)|(?:efter|før)\s+⟪|nr\.\s*\d+\s+ophæves|stk\.\s*\d+\s+ophæves)",
+)
+_RE_REPLACE = re.compile(
+    rf"^(?P<t>.*?)\bændres\s*:?\s+(?:(?P<occ>to|tre|fire|fem)\s+steder\s+)?(?:i\s+(?P<rel>[^⟪]+?)\s*)?"
+    rf"(?P<olds>{_QLIST})\s*[,:]?\s*(?:til|med)\s*:?\s*⟪(?P<new>\d+)⟫\s*\.?$",
+    re.IGNORECASE,
+)
+_RE_REPLACE_Q_FIRST = re.compile(
+    rf"^(?P<t>.*?)(?:\s|^){_Q}\s*,?\s*(?:ændres\s+)?(?:(?P<occ>to|tre|fire|fem)\s+steder\s+)?"
+    rf"(?:ændres\s+)?(?:til|med)\s*:?\s*{_Q}\s*\.?$",
+    re.IGNORECASE,
+)
+_RE_DELETE = re.compile(
+    rf"^(?P<t>.*?)\budgår\s+(?:(?P<occ>to|tre|fire|fem)\s+steder\s+)?(?:i\s+(?P<rel>[^⟪]+?)\s*)?:?\s*(?P<q>{_QLIST})\s*\.?$",
+    re.IGNORECASE,
+)
+_AFTER_Q = re.compile(r"^\s*(?:og\s+)?efter\s+⟪(\d+)⟫\s*$", re.IGNORECASE)
+_RE_DELETE_Q_FIRST = re.compile(
+    rf"^(?P<t>.*?)(?P<q>{_QLIST})\s*,?\s*udgår\b(?P<after>.*)$", re.IGNORECASE
+)
+_RE_DELETE_BARE = re.compile(r"^(?P<t>.*?)\budgår\b\s*(?P<rel>[^⟪]*?)\s*\.?$", re.IGNORECASE)
+_RE_INSERT_TEXT = re.compile(
+    rf"^(?P<t>.*?)\bindsætte[sr]?\s+(?:(?P<occ>to|tre|fire|fem)\s+steder\s+)?(?:i\s+(?P<rel>[^⟪]+?)\s+)?"
+    rf"(?P<pos>efter|før|foran)\s+{_Q}\s*(?:(?:,\s*)?(?:to|tre|fire)\s+steder\s*)?:?\s*(?:{_Q})?\s*\.?\s*:?$",
+    re.IGNORECASE,
+)
+_RE_INSERT_TEXT_POS_FIRST = re.compile(
+    rf"^(?P<t>.*?)\b(?P<pos>efter|før|foran)\s+{_Q}\s+indsætte[sr]?\s*:?\s*(?:{_Q})?\s*\.?:?$",
+    re.IGNORECASE,
+)
+_RE_INSERT_AS = re.compile(
+    r"^(?P<t>.*?)\bindsætte[sr]?\s+(?:(?P<pos>efter|før|foran)\s+(?P<anchor>[^⟪]+?)\s+)?"
+    r"som\s+(?:(?:et\s+)?(?:nye|nyt|ny)\b)?\s*(?P<what>[^:⟪]*?)\s*:?\s*(?:⟪(?P<q>\d+)⟫)?\s*\.?\s*:?$",
+    re.IGNORECASE,
+)
+_RE_INSERT_AFTER = re.compile(
+    r"^(?:(?P<t0>.*?)\s+)?(?P<pos>efter|før|foran)\s+(?P<anchor>[^⟪:]+?)\s*,?\s*indsætte[sr]?\b\s*"
+    r"(?P<rest>[^⟪:]*?)\s*:?\s*(?:⟪(?P<q>\d+)⟫)?\s*\.?\s*:?$",
+    re.IGNORECASE,
+)
+_RE_INSERT_AFTER2 = re.compile(
+    r"^(?P<t>.*?)\bindsætte[sr]?\s+(?P<pos>efter|før|foran)\s+(?P<anchor>[^⟪:]+?)\s*:?\s*(?:⟪(?P<q>\d+)⟫)?\s*\.?\s*:?$",
+    re.IGNORECASE,
+)
+_RE_INSERT_BARE = re.compile(
+    r"^(?P<t>.*?)\bindsætte[sr]?\s*(?P<rest>(?:i\s+kapitel\s+\S+)?)\s*:?\s*(?:⟪(?P<q>\d+)⟫)?\s*\.?\s*:?$",
+    re.IGNORECASE,
+)
+_RE_REPEAL_INSERT = re.compile(
+    r"^(?P<t>.*?)\s*,?\s*ophæves\s*(?P<rel>[^⟪,]*?)\s*,?\s*og\s+i\s+stedet\s+indsætte[sr]?\b\s*(?P<rest>[^⟪:]*?)\s*:?\s*(?:⟪(?P<q>\d+)⟫)?\s*\.?\s*:?$",
+    re.IGNORECASE,
+)
+_RE_REPEAL = re.compile(
+    r"^(?P<t>.*?)\bophæves\b\s*:?\s*(?P<rel>[^⟪]*?)\s*(?:⟪(?P<q>\d+)⟫)?\s*\.?$", re.IGNORECASE
+)
+_RE_REWRITE = re.compile(
+    r"^(?P<t>.*?)\baffatte[sr]?\b\s*(?P<inner>[^⟪:]*?)\s*(?:således|sådan|som\s+følger)?\s*:?\s*(?:⟪(?P<q>\d+)⟫)?\s*\.?\s*:?$",
+    re.IGNORECASE,
+)
+_RE_REWRITE_AS = re.compile(r"^(?P<t>.*?)\baffattes\s+som\s+(?P<as>.+?)\s*\.?$", re.IGNORECASE)
+_RE_RENUMBER = re.compile(
+    r"^(?P<a>.+?)\s+bliver\s+(?:herefter\s+|hereafter\s+|derefter\s+)?(?:til\s+)?(?P<b>[^⟪]+?)\s*\.?$",
+    re.IGNORECASE,
+)
+_RE_AS_FIRST = re.compile(
+    r"^(?P<t>.*?)\bsom\s+(?P<what>(?:(?:et\s+)?(?:nye|nyt|ny)\s+)?[^⟪:]+?)\s+indsætte[sr]?\s*:?\s*(?:⟪(?P<q>\d+)⟫)?\s*\.?\s*:?$",
+    re.IGNORECASE,
+)
+_RE_CONT_REPLACE = re.compile(
+    rf"^(?:(?P<t>[^⟪]*?)\s+)?{_Q}\s*(?:ændres\s+)?til\s*:?\s*{_Q}\s*\.?$", re.IGNORECASE
+)
+_WHAT_LEVEL = [
+    (re.compile(r"^(?:stk\.?|stykke[rt]?|stykker)\s*(?P<v>.*)$", re.IGNORECASE), 1),
+    (re.compile(r"^(?:nr\.?|nummer|numre)\s*(?P<v>.*)$", re.IGNORECASE), 2),
+    (re.compile(r"^litra\s*(?P<v>.*)$", re.IGNORECASE), 3),
+    (
+        re.compile(
+            r"^(?P<v>(?:\d+\.\s*(?:og|-|–|,)?\s*)+)\s*(?:pkt\.?|punktum(?:mer)?)$", re.IGNORECASE
+        ),
+        4,
+    ),
+    (re.compile(r"^(?:punktum|punktummer|pkt\.)\s*(?P<v>.*)$", re.IGNORECASE), 4),
+    (re.compile(r"^(?:overskrift(?:er)?)\s*(?P<v>.*)$", re.IGNORECASE), 5),
+    (re.compile(r"^(?:§§?)\s*(?P<v>.*)$", re.IGNORECASE), 0),
+    (re.compile(r"^(?:kapit(?:el|ler))\s*(?P<v>.*)$", re.IGNORECASE), 6),
+]
+_ONE_NUM = re.compile(r"\d+\s?[a-zæøå]?(?![a-zæøå])")
+
+
+class _Unparsed(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class _Ctx:
+    section: str
+    item: str
+    raw: str
+    quotes: list[str]
+    new_text: str
+    new_provisions: tuple[Provision, ...]
+    base: list[Target]  # the item's first targets: what a relative phrase continues
+    verb: Action | None = None
+    used_new: bool = False
+
+
+def _q(ctx: _Ctx, idx: str | None) -> str | None:
+    return ctx.quotes[int(idx)] if idx is not None else None
+
+
+def _qs(ctx: _Ctx, text: str) -> list[str]:
+    return [ctx.quotes[int(i)] for i in _PH.findall(text)]
+
+
+def _targets(ctx: _Ctx, phrase: str | None, rel: str | None = None) -> list[Target]:
+    """Targets of a clause: its own phrase, else the item's, refined by ``rel`` ("i 2. pkt.")."""
+    phrase = _TRIM.sub("", phrase or "")
+    phrase = re.sub(r"^(?:og\s+)?(?:i\s+|I\s+)?", "", phrase)
+    base_path = _path_of(ctx.base[0]) if ctx.base else None
+    found: list[Target] | None = None
+    if (m := _ONLY_OCC.match(phrase)) and ctx.base:
+        found = [replace(t, occurrences=_OCC_WORDS[m.group(1).lower()]) for t in ctx.base]
+        phrase = ""
+    elif phrase:
+        found = parse_targets(phrase)
+        if found is None and base_path is not None:
+            found = parse_targets(phrase, base_path)
+        if found is None:
+            raise _Unparsed(f"target not understood: {phrase!r}")
+    elif not found:
+        found = list(ctx.base)
+        if not found:
+            raise _Unparsed("no target")
+    if rel and (rel := _TRIM.sub("", rel)):
+        refined: list[Target] = []
+        for t in found:
+            sub = parse_targets(rel, _path_of(t))
+            if not sub:
+                raise _Unparsed(f"relative target not understood: {rel!r}")
+            refined.extend(
+                replace(s, kind=t.kind, occurrences=s.occurrences or t.occurrences) for s in sub
+            )
+        found = refined
+    if not ctx.base:
+        ctx.base = list(found)
+    return found
+
+
+def _occ(word: str | None) -> int | None:
+    return _OCC_WORDS.get(word.lower()) if word else None
+
+
+def _strip_in_chapter(phrase: str) -> str:
+    return _IN_CHAPTER.sub("", phrase)
+
+
+def _new_keys_for(level: int, values: Sequence[str], parent: str) -> tuple[str, ...]:
+    name = _LEVELS[level]
+    return tuple(f"{parent}, {name} {v}" if parent else f"{name} {v}" for v in values)
+
+
+def _absolute(provs: Sequence[Provision], anchor: str | None) -> tuple[Provision, ...]:
+    """New text keyed as printed ("stk. 4", "nr. 3") → absolute keys: a relative key at
+    level L goes under ``anchor`` cut above L ("§ 5, stk. 7" + "nr. 2" → "§ 5, stk. 7, nr. 2";
+    "§ 122 b" + "stk. 1" → "§ 122 b, stk. 1")."""
+    if not provs:
+        return ()
+    out: list[Provision] = []
+    for p in provs:
+        if p.key.startswith("§") or not anchor:
+            out.append(p)
+            continue
+        parent = _cut_above(anchor, _level_of_key(p.key.split(", ", 1)[0]))
+        if not parent:
+            out.append(p)
+            continue
+        key = f"{parent}, {p.key}"
+        par = f"{parent}, {p.parent}" if p.parent else parent
+        out.append(replace(p, key=key, parent=par))
+    return tuple(out)
+
+
+def _cut_above(key: str, level: int) -> str:
+    """The part of ``key`` above ``level``: ("§ 5, stk. 7, nr. 2", STK) → "§ 5"."""
+    parts = [x for x in key.split(", ") if _level_of_key(x) < level]
+    return ", ".join(parts)
+
+
+def _parent_of(key: str) -> str:
+    return key.rsplit(", ", 1)[0] if ", " in key else ""
+
+
+def _level_of_key(key: str) -> int:
+    last = key.rsplit(", ", 1)[-1]
+    for level, name in enumerate(_LEVELS[:4]):
+        if last.startswith(name + " "):
+            return level
+    return -1
+
+
+def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
+    """One clause of the skeleton (quotes cut out) → instructions."""
+    sk = sk.strip().rstrip(".").strip()
+
+    def mk(action: Action, targets: Iterable[Target], **kw: object) -> Instruction:
+        return Instruction(ctx.section, ctx.item, index, action, tuple(targets), raw=ctx.raw, **kw)  # type: ignore[arg-type]
+
+    def new_text(q: str | None) -> tuple[str | None, tuple[Provision, ...]]:
+        if q is not None:
+            return _q(ctx, q), ()
+        if ctx.new_text or ctx.new_provisions:
+            ctx.used_new = True
+            return ctx.new_text, ctx.new_provisions
+        if _HEADING.match(sk):
+            return "", ()  # a heading's new text sits in a Rubrica the raw item does not carry
+        raise _Unparsed("no new text (neither quoted nor AendringNyTekst)")
+
+    # renumbering: "Stk. 3-5 bliver herefter stk. 4-6."
+    if (
+        (m := _RE_RENUMBER.match(sk))
+        and "⟪" not in sk
+        and not re.search(r"\b(?:der|som)\s+bliver", sk)
+    ):
+        return [_renumber(ctx, m.group("a"), m.group("b"), index)]
+    if m := _RE_REPEAL_INSERT.match(sk):
+        t = _targets(ctx, m.group("t"), m.group("rel"))
+        text, provs = new_text(m.group("q"))
+        absprovs = _absolute(provs, t[0].new_key or t[0].key)
+        keys = () if t[0].pkt is not None else tuple(p.key for p in absprovs)
+        return [
+            mk(Action.REPEAL_AND_INSERT, t, new_text=text, new_provisions=absprovs, new_keys=keys)
+        ]
+    if m := _RE_REPLACE.match(sk):
+        ctx.verb = Action.REPLACE_TEXT
+        t = _targets(ctx, m.group("t"), m.group("rel"))
+        return [
+            mk(
+                Action.REPLACE_TEXT,
+                t,
+                old_text=old,
+                new_text=_q(ctx, m.group("new")),
+                occurrences=_occ(m.group("occ")) or _first_occ(t),
+            )
+            for old in _qs(ctx, m.group("olds"))
+        ]
+    if m := _RE_REPLACE_Q_FIRST.match(sk):
+        ctx.verb = Action.REPLACE_TEXT
+        t = _targets(ctx, m.group("t"))
+        return [
+            mk(
+                Action.REPLACE_TEXT,
+                t,
+                old_text=_q(ctx, m.group(2)),
+                new_text=_q(ctx, m.group(4)),
+                occurrences=_occ(m.group("occ")) or _first_occ(t),
+            )
+        ]
+    if (m := _RE_DELETE.match(sk)) and (a := _AFTER_Q.match(m.group("t"))):
+        return [
+            mk(
+                Action.DELETE_TEXT,
+                ctx.base or _targets(ctx, None),
+                old_text=q,
+                anchor_text=_q(ctx, a.group(1)),
+                position="after",
+            )
+            for q in _qs(ctx, m.group("q"))
+        ]
+    if m := _RE_DELETE.match(sk):
+        ctx.verb = Action.DELETE_TEXT
+        t = _targets(ctx, m.group("t"), m.group("rel"))
+        return [
+            mk(Action.DELETE_TEXT, t, old_text=q, occurrences=_occ(m.group("occ")) or _first_occ(t))
+            for q in _qs(ctx, m.group("q"))
+        ]
+    if (m := _RE_DELETE_Q_FIRST.match(sk)) and not _HEADING.match(sk):
+        ctx.verb = Action.DELETE_TEXT
+        t = _targets(ctx, m.group("t"), m.group("after"))
+        return [
+            mk(Action.DELETE_TEXT, t, old_text=q, occurrences=_first_occ(t))
+            for q in _qs(ctx, m.group("q"))
+        ]
+    if m := _RE_INSERT_TEXT.match(sk):
+        ctx.verb = Action.INSERT_TEXT
+        t = _targets(ctx, m.group("t"), m.group("rel"))
+        text, _ = new_text(m.group(6))
+        occ = _occ(m.group("occ")) or _first_occ(t)
+        if re.search(r"(?:to|tre|fire)\s+steder", sk[m.start(5) :], re.IGNORECASE) and not occ:
+            occ = _occ(
+                re.search(r"(to|tre|fire)\s+steder", sk[m.start(5) :], re.IGNORECASE).group(1)
+            )  # type: ignore[union-attr]
+        return [
+            mk(
+                Action.INSERT_TEXT,
+                t,
+                anchor_text=_q(ctx, m.group(5)),
+                new_text=text,
+                position=_pos(m.group("pos")),
+                occurrences=occ,
+            )
+        ]
+    if m := _RE_INSERT_TEXT_POS_FIRST.match(sk):
+        ctx.verb = Action.INSERT_TEXT
+        t = _targets(ctx, m.group("t"))
+        text, _ = new_text(m.group(4))
+        return [
+            mk(
+                Action.INSERT_TEXT,
+                t,
+                anchor_text=_q(ctx, m.group(3)),
+                new_text=text,
+                position=_pos(m.group("pos")),
+                occurrences=_first_occ(t),
+            )
+        ]
+    if (m := _RE_INSERT_AFTER.match(sk)) and re.match(
+        r"^(?:og\s+)?(?:efter|før|foran)\s", sk, re.IGNORECASE
+    ):
+        return [
+            _insert_after(
+                ctx,
+                m.group("t0"),
+                m.group("pos"),
+                m.group("anchor"),
+                m.group("rest"),
+                m.group("q"),
+                index,
+            )
+        ]
+    if m := _RE_INSERT_AS.match(sk):
+        return [_insert_as(ctx, m, index)]
+    if m := _RE_AS_FIRST.match(sk):
+        return [_insert_as(ctx, m, index)]
+    if m := _RE_INSERT_AFTER.match(sk):
+        return [
+            _insert_after(
+                ctx,
+                m.group("t0"),
+                m.group("pos"),
+                m.group("anchor"),
+                m.group("rest"),
+                m.group("q"),
+                index,
+            )
+        ]
+    if m := _RE_INSERT_AFTER2.match(sk):
+        return [
+            _insert_after(
+                ctx, m.group("t"), m.group("pos"), m.group("anchor"), "", m.group("q"), index
+            )
+        ]
+    if m := _RE_INSERT_BARE.match(sk):
+        t = _targets(ctx, m.group("t"))
+        text, provs = new_text(m.group("q"))
+        absprovs = _absolute(provs, t[0].key + ", stk. 0")
+        return [
+            mk(
+                Action.INSERT,
+                t,
+                new_text=text,
+                new_provisions=absprovs,
+                position="as",
+                new_keys=tuple(p.key for p in absprovs),
+            )
+        ]
+    if m := _RE_REWRITE_AS.match(sk):
+        t = _targets(ctx, m.group("t"))
+        text, provs = (
+            new_text(None) if (ctx.new_text or ctx.new_provisions) else (m.group("as"), ())
+        )
+        return [mk(Action.REWRITE, t, new_text=text, new_provisions=provs)]
+    if m := _RE_REWRITE.match(sk):
+        t = _targets(ctx, m.group("t"))
+        inner = _TRIM.sub("", m.group("inner") or "")
+        if inner:
+            if not t or (t[0].kind is TargetKind.PROVISION and not _is_act_item(ctx)):
+                sub = parse_targets(inner, _path_of(t[0])) if t else None
+                if not sub:
+                    raise _Unparsed(f"inner target not understood: {inner!r}")
+                t = sub
+            else:
+                t = [replace(x, kind=TargetKind.ACT_ITEM, inner=inner) for x in t]
+        text, provs = new_text(m.group("q"))
+        anchor = t[0].new_key or t[0].key if t[0].kind is TargetKind.PROVISION else None
+        absprovs = _absolute(provs, anchor)
+        keys = () if t[0].pkt is not None else tuple(p.key for p in absprovs)
+        return [mk(Action.REWRITE, t, new_text=text, new_provisions=absprovs, new_keys=keys)]
+    if m := _RE_REPEAL.match(sk):
+        t = _targets(ctx, m.group("t"), m.group("rel"))
+        if m.group("q") is not None:
+            # "ophæves »6) …«": the numbered text quoted instead of its number
+            return [
+                mk(Action.DELETE_TEXT, t, old_text=_q(ctx, m.group("q")), occurrences=_first_occ(t))
+            ]
+        return [mk(Action.REPEAL, t)]
+    if m := _RE_DELETE_BARE.match(sk):
+        t = _targets(ctx, m.group("t"), m.group("rel"))
+        return [mk(Action.REPEAL, t)]
+    if (m := _RE_CONT_REPLACE.match(sk)) and ctx.verb is Action.REPLACE_TEXT:
+        t = _targets(ctx, m.group("t"))
+        return [
+            mk(
+                Action.REPLACE_TEXT,
+                t,
+                old_text=_q(ctx, m.group(2)),
+                new_text=_q(ctx, m.group(3)),
+                occurrences=_first_occ(t),
+            )
+        ]
+    raise _Unparsed("no known verb form")
+
+
+def _is_act_item(ctx: _Ctx) -> bool:
+    return bool(ctx.base and ctx.base[0].kind is TargetKind.ACT_ITEM)
+
+
+def _first_occ(targets: Sequence[Target]) -> int | None:
+    for t in targets:
+        if t.occurrences is not None:
+            return t.occurrences
+    return None
+
+
+def _pos(word: str | None) -> str:
+    return "after" if (word or "").lower() == "efter" else "before"
+
+
+def _what(what: str) -> tuple[int, list[str]]:
+    """ "stk. 4" / "nyt stykke" / "2. pkt." / "nr. 3-5" / "overskrift" → (level, values)."""
+    what = _TRIM.sub("", what)
+    what = re.sub(r"^(?:et\s+)?(?:nye|nyt|ny)\s+", "", what, flags=re.IGNORECASE)
+    for pat, level in _WHAT_LEVEL:
+        if m := pat.match(what):
+            v = m.group("v")
+            if level == 4:
+                return 4, _pkt_values(v) if re.search(r"\d", v) else []
+            nums = [_BLANKS.sub(" ", x) for x in _ONE_NUM.findall(v)]
+            if (
+                re.search(r"\d\s*[-–]\s*\d", v)
+                and len(nums) == 2
+                and nums[0].isdigit()
+                and nums[1].isdigit()
+            ):
+                nums = [str(n) for n in range(int(nums[0]), int(nums[1]) + 1)]
+            return level, nums
+    raise _Unparsed(f"insert 'som {what}' not understood")
+
+
+def _insert_as(ctx: _Ctx, m: re.Match[str], index: int) -> Instruction:
+    """ "I § 55 indsættes [efter stk. 3] som [nyt] stk. 4:" and the punktum variants."""
+    gd = m.groupdict()
+    level, values = _what(gd["what"])
+    if level == 0 and not _TRIM.sub("", gd["t"] or "") and values:
+        text, provs = (
+            (ctx.quotes[int(gd["q"])], ()) if gd.get("q") else (ctx.new_text, ctx.new_provisions)
+        )
+        keys = tuple(f"§ {v}" for v in values)
+        return Instruction(
+            ctx.section,
+            ctx.item,
+            index,
+            Action.INSERT,
+            tuple(Target(k) for k in keys),
+            new_text=text,
+            new_provisions=tuple(provs),
+            position="as",
+            new_keys=keys,
+            raw=ctx.raw,
+        )
+    t = _targets(ctx, _strip_in_chapter(gd["t"]))
+    q = gd.get("q")
+    parent_t = t[0]
+    anchor = None
+    if gd.get("anchor"):
+        sub = parse_targets(gd.get("anchor"), _path_of(parent_t))
+        if not sub:
+            raise _Unparsed(f"insert anchor not understood: {m.group('anchor')!r}")
+        anchor = sub
+    if q is not None:
+        text, provs = ctx.quotes[int(q)], ()
+    elif ctx.new_text or ctx.new_provisions:
+        ctx.used_new = True
+        text, provs = ctx.new_text, ctx.new_provisions
+    else:
+        raise _Unparsed("no new text for the insertion")
+    pos = _pos(gd.get("pos")) if anchor else "as"
+    targets = anchor or t
+    if level == 4:
+        new_pkt = int(values[0]) if values else None
+        if new_pkt is None and anchor and anchor[0].pkt is not None:
+            new_pkt = anchor[0].pkt + (1 if pos == "after" else 0)
+        return Instruction(
+            ctx.section,
+            ctx.item,
+            index,
+            Action.INSERT,
+            tuple(targets),
+            new_text=text,
+            position=pos,
+            new_pkt=new_pkt,
+            raw=ctx.raw,
+        )
+    if level == 5:  # "som overskrift"
+        return Instruction(
+            ctx.section,
+            ctx.item,
+            index,
+            Action.INSERT,
+            tuple(replace(x, kind=TargetKind.HEADING) for x in targets),
+            new_text=text,
+            position=pos,
+            raw=ctx.raw,
+        )
+    parent_key = _cut_above(
+        anchor[0].new_key or anchor[0].key if anchor else parent_t.new_key or parent_t.key, level
+    )
+    provs_abs = _absolute(provs, parent_key + ", litra 0")
+    if values:
+        new_keys = _new_keys_for(level, values, parent_key)
+    else:
+        new_keys = tuple(p.key for p in provs_abs if _level_of_key(p.key) == level)
+        if not new_keys and anchor:
+            nums = anchor[0].key.rsplit(" ", 1)[-1]
+            if nums.isdigit():
+                new_keys = _new_keys_for(
+                    level, [str(int(nums) + (1 if pos == "after" else 0))], parent_key
+                )
+    if provs_abs and new_keys:
+        provs_abs = _rekey_new(provs_abs, level, new_keys)
+    return Instruction(
+        ctx.section,
+        ctx.item,
+        index,
+        Action.INSERT,
+        tuple(targets),
+        new_text=text,
+        new_provisions=provs_abs,
+        position=pos,
+        new_keys=new_keys,
+        raw=ctx.raw,
+    )
+
+
+def _rekey_new(
+    provs: tuple[Provision, ...], level: int, keys: tuple[str, ...]
+) -> tuple[Provision, ...]:
+    """Give new text the numbers the instruction states ("som stk. 4" over an unlabelled stk.)."""
+    tops = [p for p in provs if _level_of_key(p.key) == level]
+    if len(tops) != len(keys):
+        return provs
+    mapping = {p.key: k for p, k in zip(tops, keys, strict=True)}
+    out: list[Provision] = []
+    for p in provs:
+        key, parent = p.key, p.parent
+        for old, new in mapping.items():
+            if key == old or key.startswith(old + ", "):
+                key = new + key[len(old) :]
+            if parent and (parent == old or parent.startswith(old + ", ")):
+                parent = new + parent[len(old) :]
+        number = key.rsplit(" ", 1)[-1] if key != p.key else p.number
+        out.append(replace(p, key=key, parent=parent, number=number))
+    return tuple(out)
+
+
+def _insert_after(
+    ctx: _Ctx, t0: str | None, pos: str, anchor: str, rest: str, q: str | None, index: int
+) -> Instruction:
+    """ "Efter § 81 indsættes:", "I kapitel 5 indsættes efter § 28:", "Før § 50 indsættes
+    som overskrift:", "Efter kapitel 9 a indsættes:"."""
+    anchor = _strip_in_chapter(anchor)
+    base = _path_of(ctx.base[0]) if ctx.base else None
+    if (
+        t0
+        and _TRIM.sub("", t0)
+        and not re.fullmatch(r"\s*(?:i|I)\s+kapitel\s+\S+(?:\s\S)?\s*,?\s*", t0)
+    ):
+        prefix = parse_targets(t0)
+        if prefix:
+            base = _path_of(prefix[0])
+    targets = parse_targets(anchor) or (parse_targets(anchor, base) if base else None)
+    if not targets:
+        raise _Unparsed(f"insert anchor not understood: {anchor!r}")
+    rest = _TRIM.sub("", rest or "")
+    rest = re.sub(
+        r"^(?:i\s+kapitel\s+\S+(?:\s[a-zæøå](?![a-zæøå]))?\s*,?\s*)", "", rest, flags=re.IGNORECASE
+    )
+    rest = re.sub(
+        r"^(?:før|efter)\s+(?:overskriften(?:\s+(?:før|til)\s+\S+(?:\s+\S+)?)?\s*(?:⟪\d+⟫)?|kapitel\s+\d+(?:\s?[a-zæøå](?![a-zæøå]))?)",
+        "",
+        rest,
+        flags=re.IGNORECASE,
+    )
+    rest = _TRIM.sub("", rest)
+    if not ctx.base:
+        ctx.base = list(targets)
+    if q is not None:
+        text, provs = ctx.quotes[int(q)], ()
+    elif ctx.new_text or ctx.new_provisions:
+        ctx.used_new = True
+        text, provs = ctx.new_text, ctx.new_provisions
+    else:
+        raise _Unparsed("no new text for the insertion")
+    kind_targets = targets
+    new_pkt = None
+    if rest.lower().startswith("som"):
+        level, values = _what(re.sub(r"^som\s+", "", rest, flags=re.IGNORECASE))
+        if level == 5:
+            kind_targets = [replace(x, kind=TargetKind.HEADING) for x in targets]
+        elif level == 4:
+            new_pkt = int(values[0]) if values else None
+    anchor_key = (
+        targets[0].new_key or targets[0].key if targets[0].kind is TargetKind.PROVISION else ""
+    )
+    parent = _parent_of(anchor_key)
+    provs_abs = _absolute(provs, anchor_key or None)
+    tops = [p.key for p in provs_abs if p.parent is None or p.parent == (parent or None)]
+    return Instruction(
+        ctx.section,
+        ctx.item,
+        index,
+        Action.INSERT,
+        tuple(kind_targets),
+        new_text=text,
+        new_provisions=provs_abs,
+        position=_pos(pos),
+        new_pkt=new_pkt,
+        new_keys=tuple(tops),
+        raw=ctx.raw,
+    )
+
+
+def _renumber(ctx: _Ctx, a: str, b: str, index: int) -> Instruction:
+    """ "Stk. 3-5 bliver herefter stk. 4-6." relative to the item's target (its § or stk.)."""
+    base = _path_of(ctx.base[0]) if ctx.base else None
+    old = parse_targets(a) or (parse_targets(a, base) if base else None)
+    new = parse_targets(b) or (parse_targets(b, base) if base else None)
+    if not old or not new:
+        raise _Unparsed(f"renumbering not understood: {a!r} → {b!r}")
+    if len(old) != len(new):
+        raise _Unparsed(f"renumbering with {len(old)} old and {len(new)} new numbers")
+    if old[0].kind is TargetKind.CHAPTER or new[0].kind is TargetKind.CHAPTER:
+        pairs = tuple((o.key, n.key) for o, n in zip(old, new, strict=True))
+    else:
+        pairs = tuple((o.key, n.key) for o, n in zip(old, new, strict=True))
+    return Instruction(
+        ctx.section, ctx.item, index, Action.RENUMBER, tuple(old), renumber=pairs, raw=ctx.raw
+    )
+
+
+_STRIP_ITEM_NO = re.compile(r"^\s*\d+\.\s+(?=[A-ZÆØÅ§I])")
+
+
+def parse_definition(
+    sentence: str,
+    *,
+    section: str = "§ 1",
+    item: str = "1",
+    new_text: str = "",
+    new_provisions: Sequence[Provision] = (),
+    base: Sequence[Target] = (),
+    start_index: int = 0,
+    act_item: bool = False,
+) -> list[Instruction]:
+    """One `AendringDefinition` sentence (+ its new text) → instructions; never raises.
+
+    ``base`` carries the targets of the item's earlier sentences, for relative ones such as
+    "Stk. 3-5 bliver herefter stk. 4-6.".
+    """
+    raw = _norm(sentence)
+    sk, quotes = _cut_quotes(raw)
+    sk = _STRIP_ITEM_NO.sub("", sk)
+    base_list = list(base)
+    if act_item and not base_list:
+        m = re.match(r"^\s*I\s+(§\s*\d+\s*,\s*nr\.\s*\d+)\s*,", sk)
+        if m:
+            t = parse_targets(m.group(1))
+            if t:
+                base_list = [replace(x, kind=TargetKind.ACT_ITEM) for x in t]
+    ctx = _Ctx(section, item, raw, quotes, _norm(new_text), tuple(new_provisions), base_list)
+    out: list[Instruction] = []
+    try:
+        try:
+            out = _clause(ctx, sk, start_index)
+        except _Unparsed as whole:
+            clauses = [c for c in _VERB_SPLIT.split(sk) if c and c.strip(" ,")]
+            if len(clauses) < 2:
+                raise
+            ctx.base = list(base_list)
+            out = []
+            try:
+                for n, c in enumerate(clauses):
+                    out.extend(_clause(ctx, c, start_index + n))
+            except _Unparsed as part:
+                raise _Unparsed(f"{whole}; split into {len(clauses)} clauses: {part}") from None
+    except _Unparsed as exc:
+        return [
+            Instruction(
+                section,
+                item,
+                start_index,
+                Action.UNPARSED,
+                raw=raw,
+                reason=str(exc),
+                new_text=new_text or None,
+                new_provisions=tuple(new_provisions),
+            )
+        ]
+    if act_item:
+        out = [
+            replace(i, targets=tuple(_as_act_item(t, base_list) for t in i.targets)) for i in out
+        ]
+    return out
+
+
+def _as_act_item(t: Target, base: Sequence[Target]) -> Target:
+    if t.kind is TargetKind.ACT_ITEM or not base:
+        return t
+    return replace(base[0], inner=t.key + (f", {t.pkt}. pkt." if t.pkt else ""))
+
+
+# --- entry into force -----------------------------------------------------------------------
+
+_MONTHS = {
+    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
+    "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+}  # fmt: skip
+_DATE = re.compile(r"(\d{1,2})\.?\s*(" + "|".join(_MONTHS) + r")\s+(\d{4})", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<!jf)(?<!stk)(?<!nr)(?<!pkt)(?<!\bm\.v)\.\s+(?=[A-ZÆØÅ§])")
+_IN_FORCE = re.compile(
+    r"træder\s+i\s+kraft|sættes\s+i\s+kraft|ikrafttrædelsestidspunkt|tidspunktet\s+for\s+(?:lovens\s+)?ikrafttræden",
+    re.IGNORECASE,
+)
+_MINISTERIAL = re.compile(
+    r"fastsætter\s+(?:tidspunktet\s+for\s+)?(?:lovens\s+)?ikrafttræd|fastsætter\s+tidspunktet|"
+    r"tidspunktet\s+for\s+(?:lovens\s+)?ikrafttræden|sætter\s+.{0,80}\s+i\s+kraft",
+    re.IGNORECASE,
+)
+_PUBLICATION = re.compile(r"dagen\s+efter\s+(?:bekendtgørelsen|offentliggørelsen)", re.IGNORECASE)
+_WHOLE = re.compile(r"^\s*(?:Loven|Denne\s+lov|Lovens\s+ikrafttræden)\b(?!s\s+§)", re.IGNORECASE)
+_ITEMS_AFTER = re.compile(
+    r"(?:denne\s+lovs|lovens|ved)\s+(?P<list>§\s*\d+(?:\s*,\s*nr\.\s*[\d\s,og\-–]+?)?"
+    r"(?:\s*,?\s*(?:og|samt)\s+§\s*\d+(?:\s*,\s*nr\.\s*[\d\s,og\-–]+?)?)*)(?=\s*,?\s*(?:træder|og\s+§\s*\d+\s+i\b|i\s|samt|$|,|\.))",
+    re.IGNORECASE,
+)
+_ITEMS_START = re.compile(
+    r"^\s*(?P<list>§\s*\d+(?:\s*,\s*nr\.\s*[\d\s,og\-–]+?)?(?:\s*,?\s*(?:og|samt)\s+§\s*\d+(?:\s*,\s*nr\.\s*[\d\s,og\-–]+?)?)*)\s*,?\s*(?:træder|sættes|sættes)",
+    re.IGNORECASE,
+)
+_ONE_ITEMREF = re.compile(r"§\s*(\d+)(?:\s*,\s*nr\.\s*([\d\s,og\-–]+))?", re.IGNORECASE)
+
+
+def _item_refs(text: str) -> list[tuple[str, tuple[int, ...]]]:
+    out: list[tuple[str, tuple[int, ...]]] = []
+    for m in _ONE_ITEMREF.finditer(text):
+        nums: list[int] = []
+        if m.group(2):
+            for a, b in re.findall(r"(\d+)(?:\s*[-–]\s*(\d+))?", m.group(2)):
+                nums.extend(range(int(a), int(b or a) + 1))
+        out.append((f"§ {m.group(1)}", tuple(nums)))
+    return out
+
+
+def parse_in_force(
+    provisions: Sequence[Provision], signed: dt.date | None = None
+) -> tuple[InForce | None, dict[tuple[str, str | None], InForce], list[str], list[str]]:
+    """The act's entry-into-force provisions → (whole-act rule, {(§, item or None): rule},
+    sentences read, sentences not understood)."""
+    default: InForce | None = None
+    specific: dict[tuple[str, str | None], InForce] = {}
+    rules: list[str] = []
+    unparsed: list[str] = []
+    for p in provisions:
+        for sentence in _SENTENCE.split(p.text):
+            sentence = _norm(sentence)
+            if not _IN_FORCE.search(sentence):
+                continue
+            rules.append(sentence)
+            if _MINISTERIAL.search(sentence):
+                rule = InForce(None, "ministerial", sentence)
+            elif _PUBLICATION.search(sentence):
+                rule = InForce(None, "publication", sentence)
+            elif d := _DATE.search(sentence[_IN_FORCE.search(sentence).start() :]):  # type: ignore[union-attr]
+                try:
+                    date = dt.date(int(d.group(3)), _MONTHS[d.group(2).lower()], int(d.group(1)))
+                except ValueError:
+                    unparsed.append(sentence)
+                    continue
+                rule = InForce(date, "date", sentence)
+            else:
+                if re.search(r"finder\s+anvendelse|har\s+virkning", sentence, re.IGNORECASE):
+                    continue
+                unparsed.append(sentence)
+                continue
+            if _WHOLE.match(sentence):
+                if default is None:
+                    default = rule
+                continue
+            refs: list[tuple[str, tuple[int, ...]]] = []
+            for m in _ITEMS_AFTER.finditer(sentence):
+                refs.extend(_item_refs(m.group("list")))
+            if not refs and (m := _ITEMS_START.match(sentence)):
+                refs = _item_refs(m.group("list"))
+            if not refs:
+                if rule.status == "ministerial" and re.search(
+                    r"\bloven\b|lovens\s+ikraft", sentence, re.IGNORECASE
+                ):
+                    default = default or rule
+                    continue
+                unparsed.append(sentence)
+                continue
+            for sec, nums in refs:
+                if nums:
+                    for n in nums:
+                        specific[(sec, str(n))] = rule
+                else:
+                    specific[(sec, None)] = rule
+    return default, specific, rules, unparsed
+
+
+# --- the act --------------------------------------------------------------------------------
+
+
+def _item_in_force(
+    section: str,
+    number: str,
+    default: InForce | None,
+    specific: dict[tuple[str, str | None], InForce],
+) -> InForce:
+    return (
+        specific.get((section, number))
+        or specific.get((section, None))
+        or default
+        or InForce(None, "unknown", "no entry-into-force rule read for this item")
+    )
+
+
+def _parse_item(
+    raw: RawAmendmentItem, section: str, act_item: bool, in_force: InForce
+) -> AmendmentItem:
+    instructions: list[Instruction] = []
+    base: list[Target] = []
+    for i, sentence in enumerate(raw.definitions):
+        new_text = raw.new_texts[i] if i < len(raw.new_texts) else ""
+        new_provs = raw.new_provisions[i] if i < len(raw.new_provisions) else ()
+        got = parse_definition(
+            sentence,
+            section=section,
+            item=raw.number,
+            new_text=new_text,
+            new_provisions=new_provs,
+            base=base,
+            start_index=len(instructions),
+            act_item=act_item,
+        )
+        instructions.extend(got)
+        if not base:
+            base = [t for ins in got for t in ins.targets][:1]
+    for sentence in raw.renumbering:
+        instructions.extend(
+            parse_definition(
+                sentence, section=section, item=raw.number, base=base, start_index=len(instructions)
+            )
+        )
+    if not instructions:
+        instructions.append(
+            Instruction(
+                section,
+                raw.number,
+                0,
+                Action.UNPARSED,
+                raw="",
+                reason="item without any instruction sentence",
+            )
+        )
+    return AmendmentItem(section, raw.number, tuple(instructions), in_force, raw)
+
+
+def parse_amending_act(doc: LawDocument) -> AmendingAct:
+    """Every section of an amending act (one per amended law) with its items understood."""
+    default, specific, rules, unparsed = parse_in_force(doc.in_force, doc.meta.signed)
+    sections: list[AmendedLawSection] = []
+    for sec in doc.amending_sections:
+        sections.append(_parse_section(sec, default, specific))
+    label = _act_label(doc)
+    return AmendingAct(
+        doc.meta.eli,
+        label,
+        doc.meta.title,
+        doc.meta.signed,
+        tuple(sections),
+        tuple(rules),
+        tuple(unparsed),
+    )
+
+
+def _parse_section(
+    sec: RawAmendingSection,
+    default: InForce | None,
+    specific: dict[tuple[str, str | None], InForce],
+) -> AmendedLawSection:
+    amended = parse_amending_intro(sec.intro)
+    title = normalize_law_title(amended.law_title) if amended.law_title else None
+    act_item = bool(title and title.startswith("lov om ændring af"))
+    label = sec.label if sec.label.startswith("§") else f"§ {sec.label}"
+    label = _norm(label).rstrip(".")
+    items = tuple(
+        _parse_item(it, label, act_item, _item_in_force(label, it.number, default, specific))
+        for it in sec.items
+    )
+    return AmendedLawSection(label, title, amended, items)
+
+
+_MONTH_NAMES = {v: k for k, v in _MONTHS.items()}
+
+
+def _act_label(doc: LawDocument) -> str:
+    d = doc.meta.signed
+    if d is None:
+        return f"lov nr. {doc.meta.number}"
+    return f"lov nr. {doc.meta.number} af {d.day}. {_MONTH_NAMES[d.month]} {d.year}"
+
+
+def level_of(key: str) -> Level | None:
+    """The level of a key's last part ("§ 5, stk. 2" → STK)."""
+    n = _level_of_key(key)
+    return (Level.PARAGRAF, Level.STK, Level.NR, Level.LITRA)[n] if n >= 0 else None
