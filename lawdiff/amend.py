@@ -21,7 +21,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from lawdiff.model import LawDocument, Level, Provision, RawAmendingSection, RawAmendmentItem
+from lawdiff.model import (
+    ActRef,
+    ItemRef,
+    LawDocument,
+    Level,
+    Provision,
+    RawAmendingSection,
+    RawAmendmentItem,
+)
 from lawdiff.refs import AmendedLaw, normalize_law_title, parse_amending_intro
 
 __all__ = [
@@ -36,6 +44,7 @@ __all__ = [
     "parse_definition",
     "parse_in_force",
     "parse_targets",
+    "select_items",
 ]
 
 
@@ -489,14 +498,9 @@ def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list
     if m := _OCC.search(text):
         occ = _OCC_WORDS[m.group(1).lower()]
         text = _TRIM.sub("", text[: m.start()] + " " + text[m.end() :])
-    if (
-        (_EVERYWHERE.match(text)
-        and not _EVERYWHERE_IN.match(text))
-        or text.lower()
-        in (
-            "overalt i loven",
-            "loven",
-        )
+    if (_EVERYWHERE.match(text) and not _EVERYWHERE_IN.match(text)) or text.lower() in (
+        "overalt i loven",
+        "loven",
     ):
         return [Target("", kind=TargetKind.LAW, occurrences=0)]
     if m := _EVERYWHERE_IN.match(text):
@@ -1498,6 +1502,41 @@ def _act_label(doc: LawDocument) -> str:
     if d is None:
         return f"lov nr. {doc.meta.number}"
     return f"lov nr. {doc.meta.number} af {d.day}. {_MONTH_NAMES[d.month]} {d.year}"
+
+
+def select_items(
+    act: AmendingAct,
+    law_title: str | None,
+    ref: ActRef | None = None,
+    exclude: Sequence[ActRef] = (),
+) -> list[AmendmentItem]:
+    """The items of ``act`` that amend ``law_title`` and that ``ref`` cites (its ``parts``:
+    "§ 1, nr. 1-4, 6-9" → those items; none → the whole act), minus the items ``exclude``
+    cites (a version's not-incorporated list). In act order."""
+    want = normalize_law_title(law_title) if law_title else None
+
+    def cited(parts: Sequence[ItemRef], section: str, number: str) -> bool:
+        for part in parts:
+            if part.paragraph == section and (
+                not part.items or (number.isdigit() and int(number) in part.items)
+            ):
+                return True
+        return False
+
+    out: list[AmendmentItem] = []
+    for sec in act.sections:
+        if want is not None and sec.law_title != want:
+            continue
+        for it in sec.items:
+            if ref is not None and ref.parts and not cited(ref.parts, sec.label, it.number):
+                continue
+            if any(
+                x.eli == act.eli and (not x.parts or cited(x.parts, sec.label, it.number))
+                for x in exclude
+            ):
+                continue
+            out.append(it)
+    return out
 
 
 def level_of(key: str) -> Level | None:

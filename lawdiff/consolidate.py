@@ -1,0 +1,718 @@
+"""Consolidation ahead: apply amending-act instructions to a version → the predicted next one.
+
+A consolidated act (LBK) is published months after the amendments take effect; until then a
+jurist must apply the items by hand. This module does it mechanically, item by item, each
+against the result of the previous one, and says for every instruction whether it applied
+and, if not, why. The result is Lovspor's *unofficial* consolidation: ``label`` says so and
+names the acts applied. `check_against` compares a prediction with the real next LBK, which
+is how the consolidator (and the instruction parser behind it) is measured.
+
+Pure: provisions in, provisions out; no I/O.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from lawdiff.amend import Action, AmendmentItem, Instruction, Target, TargetKind
+from lawdiff.model import Level, Provision
+
+__all__ = [
+    "REPEALED",
+    "CheckReport",
+    "ConsolidationResult",
+    "InstructionResult",
+    "ProvisionCheck",
+    "apply_instructions",
+    "check_against",
+    "normalise",
+]
+
+REPEALED = "(Ophævet)"
+UNOFFICIAL = (
+    "Lovspor's unofficial consolidation (not an official text; predicted by applying the "
+    "amending acts' instructions mechanically)"
+)
+
+_WS = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\ufeff]")
+_SPACE_PUNCT = re.compile(r"\s+([,.;:)])")
+_SENT_END = re.compile(r"[.!?]\s+(?=[A-ZÆØÅ§])")
+# Only abbreviations that can stand before a capital or "§" mid-sentence ("jf. § 5"); "stk.",
+# "nr.", "pkt.", "m.v." and numbers before a capital end a punktum.
+_ABBREV = re.compile(r"\b(?:jf|Jf|jfr|bl\.a|f\.eks|evt|inkl|dvs|vedr|iht|hhv|ca)$")
+_LEVEL_NAMES = {"§": Level.PARAGRAF, "stk.": Level.STK, "nr.": Level.NR, "litra": Level.LITRA}
+_LABEL_FMT = {Level.STK: "Stk. {}.", Level.NR: "{})", Level.LITRA: "{})"}
+
+
+def normalise(text: str) -> str:
+    """Whitespace-folded text without soft hyphens or blanks before punctuation ("nr. 4 ,"
+    is a typesetting accident, not a change); "(Ophævet)." and "(Ophævet)" are the same."""
+    t = _WS.sub(" ", _INVISIBLE.sub("", text.replace("\u00a0", " "))).strip()
+    t = _SPACE_PUNCT.sub(r"\1", t)
+    if t.rstrip(".").lower() == REPEALED.lower():
+        return REPEALED
+    return t
+
+
+def sentences(text: str) -> list[str]:
+    """A provision's text → its punktummer (a split at ". X" unless "jf.", "stk.", "nr." …)."""
+    out: list[str] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        head = text[start : m.start()]
+        if _ABBREV.search(head):
+            continue
+        out.append(text[start : m.start() + 1].strip())
+        start = m.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+@dataclass(frozen=True, slots=True)
+class InstructionResult:
+    instruction: Instruction
+    status: str  # "applied" | "failed" | "skipped" (not modelled: headings, annexes, …)
+    reason: str = ""
+    keys: tuple[str, ...] = ()  # keys it touched, as they were right after it applied
+
+
+@dataclass(frozen=True)
+class ConsolidationResult:
+    """The predicted provisions, what happened to each instruction, and provenance.
+
+    ``provenance``: final key → the instructions that touched that provision (in order);
+    ``removed``: key in the input version → the instruction that removed it.
+    """
+
+    provisions: tuple[Provision, ...]
+    results: tuple[InstructionResult, ...]
+    acts: tuple[str, ...] = ()
+    provenance: Mapping[str, tuple[Instruction, ...]] = field(default_factory=dict)
+    removed: Mapping[str, Instruction] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        acts = "; ".join(self.acts) if self.acts else "no acts named"
+        return f"{UNOFFICIAL}. Acts applied: {acts}."
+
+    @property
+    def applied(self) -> int:
+        return sum(r.status == "applied" for r in self.results)
+
+    @property
+    def failed(self) -> tuple[InstructionResult, ...]:
+        return tuple(r for r in self.results if r.status == "failed")
+
+
+class _Fail(Exception):
+    pass
+
+
+class _Skip(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class _Entry:
+    prov: Provision
+    origin: str | None  # key in the input version; None for inserted provisions
+    fresh: int = -1  # group number of the item that inserted it
+    touched: list[Instruction] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.prov.key
+
+
+def _level_of(part: str) -> Level:
+    return _LEVEL_NAMES.get(part.split(" ", 1)[0], Level.PARAGRAF)
+
+
+def _number_of(key: str) -> str:
+    return key.rsplit(", ", 1)[-1].split(" ", 1)[-1]
+
+
+def _make(key: str, text: str) -> Provision:
+    level = _level_of(key.rsplit(", ", 1)[-1])
+    number = _number_of(key)
+    parent = key.rsplit(", ", 1)[0] if ", " in key else None
+    label = f"§ {number}." if level is Level.PARAGRAF else _LABEL_FMT[level].format(number)
+    return Provision(key, level, number, label, parent, normalise(text), 0)
+
+
+class _Engine:
+    def __init__(self, provisions: Sequence[Provision]) -> None:
+        self.entries = [_Entry(replace(p, text=normalise(p.text)), p.key) for p in provisions]
+        self.renamed: dict[str, str] = {}
+        self.removed: dict[str, Instruction] = {}
+        self.group = 0
+        self.note = ""  # a partial failure of the instruction being applied
+
+    # --- lookup ---------------------------------------------------------------------------
+    def index(self, key: str) -> int | None:
+        for i, e in enumerate(self.entries):
+            if e.key == key:
+                return i
+        # "§ 2, nr. 9" in a § with one unnumbered stk. is "§ 2, stk. 1, nr. 9"
+        parts = key.split(", ")
+        if len(parts) > 1 and not parts[1].startswith("stk."):
+            alt = ", ".join([parts[0], "stk. 1", *parts[1:]])
+            for i, e in enumerate(self.entries):
+                if e.key == alt:
+                    return i
+        return None
+
+    def subtree(self, i: int) -> range:
+        key = self.entries[i].key
+        j = i + 1
+        while j < len(self.entries) and self.entries[j].key.startswith(key + ", "):
+            j += 1
+        return range(i, j)
+
+    def current_key(self, t: Target) -> str:
+        if t.new_key and self.renamed.get(t.key) == t.new_key:
+            return t.new_key
+        if t.new_key and self.index(t.key) is None and self.index(t.new_key) is not None:
+            return t.new_key
+        return t.key
+
+    def find(self, t: Target) -> int:
+        key = self.current_key(t)
+        i = self.index(key)
+        if i is None:
+            raise _Fail(f"{key} not found")
+        return i
+
+    def text_entry(self, t: Target) -> int:
+        """The entry that holds a punktum target's text (a § holds its text in stk. 1)."""
+        i = self.find(t)
+        if self.entries[i].prov.level is Level.PARAGRAF:
+            j = self.index(self.entries[i].key + ", stk. 1")
+            if j is None:
+                raise _Fail(f"{self.entries[i].key} has no stk. 1 to hold {t.pkt}. pkt.")
+            return j
+        return i
+
+    def pkt_index(self, text: str, pkt: int) -> tuple[list[str], int]:
+        sents = sentences(text)
+        idx = len(sents) - 1 if pkt == -1 else pkt - 1
+        if not 0 <= idx < len(sents):
+            raise _Fail(f"{pkt}. pkt. not found ({len(sents)} punktummer)")
+        return sents, idx
+
+    def set_text(self, i: int, text: str, ins: Instruction) -> None:
+        e = self.entries[i]
+        e.prov = replace(e.prov, text=normalise(text))
+        e.touched.append(ins)
+
+    def remove(self, rng: range, ins: Instruction) -> None:
+        for e in self.entries[rng.start : rng.stop]:
+            if e.origin is not None:
+                self.removed[e.origin] = ins
+        del self.entries[rng.start : rng.stop]
+
+    def insert(self, at: int, provs: Sequence[Provision], ins: Instruction) -> list[str]:
+        provs = _fit_keys(self, provs)
+        new = [_Entry(replace(p, text=normalise(p.text)), None, self.group, [ins]) for p in provs]
+        self.entries[at:at] = new
+        return [p.key for p in provs]
+
+
+def _scope(eng: _Engine, t: Target) -> list[int]:
+    """Entries a text operation may act on."""
+    if t.kind is TargetKind.LAW:
+        return list(range(len(eng.entries)))
+    if t.kind is not TargetKind.PROVISION:
+        raise _Skip(f"{t.kind.value} targets are not modelled as provisions")
+    if t.pkt is not None:
+        return [eng.text_entry(t)]
+    return list(eng.subtree(eng.find(t)))
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    """``text`` as a pattern: whitespace-tolerant, and never matching inside a word (an
+    anchor »under« must not match the start of "undersøgelse")."""
+    text = normalise(text) if text.strip() else text
+    body = r"\s*".join(re.escape(w) for w in text.split()) if text.strip() else re.escape(text)
+    head = r"(?<!\w)" if text[:1].isalnum() else ""
+    tail = r"(?!\w)" if text[-1:].isalnum() else ""
+    return re.compile(head + body + tail)
+
+
+def _sub(text: str, old: str, new: str, count: int) -> tuple[str, int]:
+    """Replace up to ``count`` (0: all) occurrences of ``old``; whitespace-tolerant."""
+    pat = _pattern(old)
+    n = 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal n
+        if count and n >= count:
+            return m.group(0)
+        n += 1
+        return new
+
+    return pat.sub(repl, text), n
+
+
+def _tidy(text: str) -> str:
+    text = _WS.sub(" ", text)
+    text = re.sub(r"\s+([,.;:)])", r"\1", text)
+    text = re.sub(r"([(])\s+", r"\1", text)
+    text = re.sub(r",\s*,", ",", text)
+    return text.strip()
+
+
+def _text_op(eng: _Engine, ins: Instruction, fn: object) -> list[str]:
+    """Apply a text edit to every target; ``fn(text) -> (new text, hits)``."""
+    touched: list[str] = []
+    missed: list[str] = []
+    for t in ins.targets:
+        occ = t.occurrences if t.occurrences is not None else ins.occurrences
+        want = 0 if occ == 0 else (occ or 1)
+        hits = 0
+        try:
+            scope = _scope(eng, t)
+        except _Fail as exc:
+            missed.append(str(exc))
+            continue
+        for i in scope:
+            e = eng.entries[i]
+            if t.pkt is not None:
+                sents, idx = eng.pkt_index(e.prov.text, t.pkt)
+                new, n = fn(sents[idx], want - hits if want else 0)  # type: ignore[operator]
+                if n:
+                    sents[idx] = new
+                    eng.set_text(i, " ".join(sents), ins)
+            else:
+                new, n = fn(e.prov.text, want - hits if want else 0)  # type: ignore[operator]
+                if n:
+                    eng.set_text(i, new, ins)
+            if n:
+                touched.append(e.key)
+            hits += n
+            if want and hits >= want:
+                break
+        if hits == 0:
+            missed.append(f"text not found in {t}")
+    if missed and not touched:
+        raise _Fail("; ".join(missed))
+    eng.note = "; ".join(missed)
+    return touched
+
+
+def _replace_text(eng: _Engine, ins: Instruction) -> list[str]:
+    old, new = ins.old_text or "", ins.new_text or ""
+
+    def fn(text: str, count: int) -> tuple[str, int]:
+        out, n = _sub(text, old, new, count)
+        return (_tidy(out) if not new else out), n
+
+    return _text_op(eng, ins, fn)
+
+
+def _delete_text(eng: _Engine, ins: Instruction) -> list[str]:
+    old = ins.old_text or ""
+    anchor = ins.anchor_text
+
+    def fn(text: str, count: int) -> tuple[str, int]:
+        if anchor:
+            a = text.find(anchor)
+            if a < 0:
+                return text, 0
+            head, tail = text[: a + len(anchor)], text[a + len(anchor) :]
+            out, n = _sub(tail, old, "", 1)
+            return _tidy(head + " " + out), n
+        out, n = _sub(text, old, "", count)
+        return _tidy(out), n
+
+    return _text_op(eng, ins, fn)
+
+
+def _joined(a: str, b: str) -> str:
+    if not a:
+        return b
+    if not b:
+        return a
+    if b[0] in ",.;:)" or a[-1] in "(":
+        return a + b
+    return f"{a} {b}"
+
+
+def _insert_text(eng: _Engine, ins: Instruction) -> list[str]:
+    anchor, new = ins.anchor_text or "", ins.new_text or ""
+    after = ins.position != "before"
+
+    def fn(text: str, count: int) -> tuple[str, int]:
+        pat = _pattern(anchor)
+        n = 0
+
+        def repl(m: re.Match[str]) -> str:
+            nonlocal n
+            if count and n >= count:
+                return m.group(0)
+            n += 1
+            return _joined(m.group(0), new) if after else _joined(new, m.group(0))
+
+        return pat.sub(repl, text), n
+
+    return _text_op(eng, ins, fn)
+
+
+def _remove_target(eng: _Engine, t: Target, ins: Instruction) -> tuple[int, str]:
+    """Remove a provision (or mark a § repealed, as LBKs print it); return where it was."""
+    if t.kind is TargetKind.CHAPTER:
+        label = f"Kapitel {t.key.split(' ', 1)[1]} ·"
+        idx = [
+            i for i, e in enumerate(eng.entries)
+            if (e.prov.chapter or "").lower().startswith(label.lower()) and e.prov.level is Level.PARAGRAF
+        ]  # fmt: skip
+        if not idx:
+            raise _Fail(f"{t.key} not found")
+        for i in reversed(idx):
+            _repeal_paragraph(eng, i, ins)
+        return idx[0], t.key
+    if t.kind is not TargetKind.PROVISION:
+        raise _Skip(f"{t.kind.value} targets are not modelled as provisions")
+    if t.pkt is not None:
+        i = eng.text_entry(t)
+        sents, idx = eng.pkt_index(eng.entries[i].prov.text, t.pkt)
+        del sents[idx]
+        eng.set_text(i, " ".join(sents), ins)
+        return i, eng.entries[i].key
+    i = eng.find(t)
+    key = eng.entries[i].key
+    if eng.entries[i].prov.level is Level.PARAGRAF:
+        _repeal_paragraph(eng, i, ins)
+    else:
+        eng.remove(eng.subtree(i), ins)
+    return i, key
+
+
+def _repeal_paragraph(eng: _Engine, i: int, ins: Instruction) -> None:
+    key = eng.entries[i].key
+    rng = eng.subtree(i)
+    head = eng.entries[i]
+    eng.remove(range(rng.start + 1, rng.stop), ins)
+    head.touched.append(ins)
+    eng.insert(i + 1, [_make(f"{key}, stk. 1", REPEALED)], ins)
+
+
+def _repeal(eng: _Engine, ins: Instruction) -> list[str]:
+    keys: list[str] = []
+    for t in sorted(ins.targets, key=lambda t: -(t.pkt or 0)):  # later punktummer first
+        if t.kind is TargetKind.HEADING:
+            continue
+        keys.append(_remove_target(eng, t, ins)[1])
+    if not keys and all(t.kind is TargetKind.HEADING for t in ins.targets):
+        raise _Skip("headings are not modelled as provisions")
+    return keys
+
+
+def _new_provisions(ins: Instruction, keys: Sequence[str] = ()) -> list[Provision]:
+    if ins.new_provisions:
+        return list(ins.new_provisions)
+    keys = keys or ins.new_keys
+    if ins.new_text and len(keys) == 1:
+        return [_make(keys[0], ins.new_text)]
+    raise _Fail("new text without readable provisions")
+
+
+def _rewrite(eng: _Engine, ins: Instruction) -> list[str]:
+    """ "affattes således" and "ophæves, og i stedet indsættes": replace in place."""
+    t0 = ins.targets[0]
+    if t0.kind is TargetKind.HEADING:
+        raise _Skip("headings are not modelled as provisions")
+    if t0.kind is not TargetKind.PROVISION:
+        raise _Skip(f"{t0.kind.value} targets are not modelled as provisions")
+    if t0.pkt is not None:
+        # a punktum: the new text takes its place (several punktummer: the first, rest removed)
+        i = eng.text_entry(t0)
+        sents, idx = eng.pkt_index(eng.entries[i].prov.text, t0.pkt)
+        drop = sorted(
+            {eng.pkt_index(eng.entries[i].prov.text, t.pkt)[1] for t in ins.targets if t.pkt}
+        )
+        sents[idx] = ins.new_text or ""
+        for d in reversed(drop):
+            if d != idx:
+                del sents[d]
+        eng.set_text(i, " ".join(s for s in sents if s), ins)
+        return [eng.entries[i].key]
+    keys = [eng.current_key(t) for t in ins.targets]
+    first = eng.find(t0)
+    level = eng.entries[first].prov.level
+    if not ins.new_provisions and ins.new_text and len(ins.targets) == 1:
+        if level is Level.PARAGRAF:
+            raise _Fail("a § rewritten with text that has no provisions")
+        rng = eng.subtree(first)
+        eng.remove(range(rng.start + 1, rng.stop), ins)
+        eng.set_text(first, ins.new_text, ins)
+        return [eng.entries[first].key]
+    provs = _new_provisions(ins, keys)
+    if level is Level.PARAGRAF and provs and provs[0].level is not Level.PARAGRAF:
+        provs = [_make(keys[0], ""), *provs]
+    at = first
+    for t in sorted(ins.targets, key=lambda t: -eng.find(t)):
+        i = eng.find(t)
+        eng.remove(eng.subtree(i), ins)
+        at = min(at, i)
+    return eng.insert(at, provs, ins)
+
+
+def _insert_at(eng: _Engine, ins: Instruction) -> int:
+    """Index where new provisions go."""
+    t = ins.targets[0]
+    if t.kind is TargetKind.CHAPTER:
+        label = f"Kapitel {t.key.split(' ', 1)[1]} ·".lower()
+        idx = [
+            i for i, e in enumerate(eng.entries) if (e.prov.chapter or "").lower().startswith(label)
+        ]
+        if not idx:
+            raise _Fail(f"{t.key} not found")
+        return idx[-1] + 1 if ins.position == "after" else idx[0]
+    i = eng.find(t)
+    if ins.position == "before":
+        return i
+    if ins.position == "after":
+        return eng.subtree(i).stop
+    # "som stk. 4": after the sibling before it, else at the end of the parent
+    if ins.new_keys:
+        new = ins.new_keys[0]
+        parent, _, last = new.rpartition(", ")
+        name, _, num = last.partition(" ")
+        if num.isdigit() and parent:
+            prev = eng.index(f"{parent}, {name} {int(num) - 1}")
+            if prev is not None:
+                return eng.subtree(prev).stop
+    return eng.subtree(i).stop
+
+
+def _insert(eng: _Engine, ins: Instruction) -> list[str]:
+    t = ins.targets[0]
+    if t.kind is TargetKind.HEADING:
+        raise _Skip("headings are not modelled as provisions")
+    if t.kind not in (TargetKind.PROVISION, TargetKind.CHAPTER):
+        raise _Skip(f"{t.kind.value} targets are not modelled as provisions")
+    if ins.new_pkt is not None or (
+        t.pkt is not None and not ins.new_provisions and not ins.new_keys
+    ):
+        i = eng.text_entry(replace(t, pkt=t.pkt or 1))
+        sents = sentences(eng.entries[i].prov.text)
+        if ins.new_pkt is not None:
+            pos = len(sents) if ins.new_pkt == -1 else ins.new_pkt - 1
+        else:
+            pos = (t.pkt or 0) if ins.position == "after" else (t.pkt or 1) - 1
+        if not 0 <= pos <= len(sents):
+            raise _Fail(f"cannot insert as {pos + 1}. pkt. in {len(sents)} punktummer")
+        sents.insert(pos, ins.new_text or "")
+        eng.set_text(i, " ".join(sents), ins)
+        return [eng.entries[i].key]
+    provs = _new_provisions(ins)
+    return eng.insert(_insert_at(eng, ins), provs, ins)
+
+
+def _renumber(eng: _Engine, ins: Instruction) -> list[str]:
+    pairs = [_fit_pair(eng, o, n) for o, n in ins.renumber]
+    mapping = dict(pairs)
+    touched: list[str] = []
+    hit = set()
+    for e in eng.entries:
+        if e.fresh == eng.group:
+            continue
+        for old, new in mapping.items():
+            if e.key == old or e.key.startswith(old + ", "):
+                key = new + e.key[len(old) :]
+                parent = e.prov.parent
+                if parent and (parent == old or parent.startswith(old + ", ")):
+                    parent = new + parent[len(old) :]
+                e.prov = replace(e.prov, key=key, parent=parent, number=_number_of(key))
+                e.touched.append(ins)
+                touched.append(key)
+                hit.add(old)
+                break
+    missing = [o for o in mapping if o not in hit]
+    if missing and len(missing) == len(mapping):
+        raise _Fail(f"nothing to renumber: {', '.join(missing)} not found")
+    for old, new in pairs:
+        eng.renamed[old] = new
+    return touched
+
+
+def _fit_pair(eng: _Engine, old: str, new: str) -> tuple[str, str]:
+    """ "§ 59, nr. 4" → "§ 59, stk. 1, nr. 4" when that is where the item lives."""
+    i = eng.index(old)
+    if i is None or eng.entries[i].key == old:
+        return old, new
+    head = old.split(", ", 1)[0]
+    fitted = new if ", stk." in new else new.replace(head + ", ", head + ", stk. 1, ", 1)
+    return eng.entries[i].key, fitted
+
+
+def _fit_keys(eng: _Engine, provs: Sequence[Provision]) -> list[Provision]:
+    """New text keyed "§ 59, nr. 1" goes under "§ 59, stk. 1" when the § has one stk."""
+    out: list[Provision] = []
+    for p in provs:
+        parts = p.key.split(", ")
+        if len(parts) > 1 and parts[1].split(" ")[0] in ("nr.", "litra"):
+            if eng.index(f"{parts[0]}, stk. 1") is not None:
+                key = ", ".join([parts[0], "stk. 1", *parts[1:]])
+                p = replace(p, key=key, parent=key.rsplit(", ", 1)[0])
+        out.append(p)
+    return out
+
+
+_HANDLERS = {
+    Action.REPLACE_TEXT: _replace_text,
+    Action.DELETE_TEXT: _delete_text,
+    Action.INSERT_TEXT: _insert_text,
+    Action.REPEAL: _repeal,
+    Action.REWRITE: _rewrite,
+    Action.REPEAL_AND_INSERT: _rewrite,
+    Action.INSERT: _insert,
+    Action.RENUMBER: _renumber,
+}
+
+
+def _flatten(
+    instructions: Iterable[Instruction | AmendmentItem],
+) -> list[tuple[int, Instruction]]:
+    out: list[tuple[int, Instruction]] = []
+    group = 0
+    prev: tuple[str, str] | None = None
+    for x in instructions:
+        if isinstance(x, AmendmentItem):
+            group += 1
+            out.extend((group, i) for i in x.instructions)
+            prev = None
+            continue
+        ident = (x.section, x.item)
+        if ident != prev:
+            group += 1
+            prev = ident
+        out.append((group, x))
+    return out
+
+
+def apply_instructions(
+    provisions: Sequence[Provision],
+    instructions: Iterable[Instruction | AmendmentItem],
+    *,
+    acts: Sequence[str] = (),
+) -> ConsolidationResult:
+    """Apply instructions (or whole items) in order, each against the previous result.
+
+    Within one item, provisions the item itself inserted are not renumbered by its
+    "Stk. 3-5 bliver herefter stk. 4-6" (the clause moves the old ones out of the way).
+    A failed instruction leaves the text as it was and is reported with its reason.
+    """
+    eng = _Engine(provisions)
+    results: list[InstructionResult] = []
+    for group, ins in _flatten(instructions):
+        eng.group = group
+        eng.note = ""
+        if ins.action is Action.UNPARSED:
+            results.append(InstructionResult(ins, "failed", f"unparsed: {ins.reason}"))
+            continue
+        handler = _HANDLERS[ins.action]
+        try:
+            keys = handler(eng, ins)  # type: ignore[operator]
+            results.append(InstructionResult(ins, "applied", eng.note, tuple(keys)))
+        except _Skip as exc:
+            results.append(InstructionResult(ins, "skipped", str(exc)))
+        except _Fail as exc:
+            results.append(InstructionResult(ins, "failed", str(exc)))
+    provs = tuple(replace(e.prov, position=n) for n, e in enumerate(eng.entries, start=1))
+    provenance = {e.key: tuple(e.touched) for e in eng.entries if e.touched}
+    return ConsolidationResult(provs, tuple(results), tuple(acts), provenance, dict(eng.removed))
+
+
+# --- check against the real next version ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionCheck:
+    key: str
+    status: str  # "identical" | "different" | "missing" (not predicted) | "extra" (predicted only)
+    predicted: str | None
+    actual: str | None
+    difference: str = ""  # word-level: [-removed-] {+added+}
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    rows: tuple[ProvisionCheck, ...]
+    changed: tuple[str, ...] = ()  # keys that differ between the base and the actual version
+    changed_identical: tuple[str, ...] = ()  # of those, the ones predicted exactly
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.rows:
+            out[r.status] = out.get(r.status, 0) + 1
+        return out
+
+    @property
+    def changed_rate(self) -> float:
+        return len(self.changed_identical) / len(self.changed) if self.changed else 1.0
+
+    def problems(self) -> tuple[ProvisionCheck, ...]:
+        return tuple(r for r in self.rows if r.status != "identical")
+
+
+def _word_diff(a: str, b: str) -> str:
+    aw, bw = a.split(), b.split()
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=aw, b=bw, autojunk=False).get_opcodes():
+        if op == "equal":
+            seg = aw[i1:i2]
+            out.append(
+                " ".join(seg) if len(seg) <= 6 else f"{' '.join(seg[:3])} … {' '.join(seg[-3:])}"
+            )
+            continue
+        if i2 > i1:
+            out.append(f"[-{' '.join(aw[i1:i2])}-]")
+        if j2 > j1:
+            out.append(f"{{+{' '.join(bw[j1:j2])}+}}")
+    return " ".join(out)
+
+
+def _texts(provs: Iterable[Provision]) -> dict[str, str]:
+    return {p.key: normalise(p.text) for p in provs}
+
+
+def check_against(
+    predicted: Sequence[Provision],
+    actual: Sequence[Provision],
+    base: Sequence[Provision] | None = None,
+) -> CheckReport:
+    """Per provision: identical / different (with the word difference) / missing / extra,
+    comparing whitespace-normalised text. With ``base`` (the version the instructions were
+    applied to), also which provisions really changed and how many of those were predicted
+    exactly — the figure that measures the consolidator."""
+    p, a = _texts(predicted), _texts(actual)
+    rows: list[ProvisionCheck] = []
+    for key in dict.fromkeys([*a, *p]):
+        pt, at = p.get(key), a.get(key)
+        if pt is not None and at is not None:
+            if pt == at:
+                rows.append(ProvisionCheck(key, "identical", pt, at))
+            else:
+                rows.append(ProvisionCheck(key, "different", pt, at, _word_diff(pt, at)))
+        elif at is not None:
+            rows.append(ProvisionCheck(key, "missing", None, at))
+        else:
+            rows.append(ProvisionCheck(key, "extra", pt, None))
+    changed: list[str] = []
+    good: list[str] = []
+    if base is not None:
+        b = _texts(base)
+        for key in dict.fromkeys([*b, *a]):
+            if b.get(key) == a.get(key):
+                continue
+            changed.append(key)
+            if p.get(key) == a.get(key):
+                good.append(key)
+    return CheckReport(tuple(rows), tuple(changed), tuple(good))
