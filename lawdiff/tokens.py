@@ -61,14 +61,28 @@ def word_diff(a: str, b: str) -> tuple[TokenOp, ...]:
     if a == b:
         return (TokenOp("equal", a),) if a else ()
     ta, tb = tokenize(a), tokenize(b)
-    sm = SequenceMatcher(None, ta, tb, autojunk=False)
+    # Most amendments touch a few words: match the common head and tail directly and let
+    # difflib (quadratic-ish) see only the middle.
+    lo, hi_a, hi_b = 0, len(ta), len(tb)
+    while lo < hi_a and lo < hi_b and ta[lo] == tb[lo]:
+        lo += 1
+    while hi_a > lo and hi_b > lo and ta[hi_a - 1] == tb[hi_b - 1]:
+        hi_a -= 1
+        hi_b -= 1
     raw: list[tuple[str, str, str]] = []  # (op, old part, new part)
+    if lo:
+        head = "".join(ta[:lo])
+        raw.append(("equal", head, head))
+    sm = SequenceMatcher(None, ta[lo:hi_a], tb[lo:hi_b], autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        old, new = "".join(ta[i1:i2]), "".join(tb[j1:j2])
+        old, new = "".join(ta[lo + i1 : lo + i2]), "".join(tb[lo + j1 : lo + j2])
         if tag == "equal":
             raw.append(("equal", old, new))
         else:
             raw.append(("change", old, new))
+    if hi_a < len(ta):
+        tail = "".join(ta[hi_a:])
+        raw.append(("equal", tail, tail))
     # Fold whitespace-only equal runs that sit between two changes.
     folded: list[tuple[str, str, str]] = []
     for i, item in enumerate(raw):
