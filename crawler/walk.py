@@ -219,6 +219,7 @@ class Walker:
         self.pending: dict[str, list[Target]] = {}  # eli → targets waiting for the network
         self.unowned_seeds: list[str] = []
         self.summaries: dict[str, DocSummary] = {}
+        self.failed_now: set[str] = set()  # failed this run: not asked again until next run
 
     # -- public ---------------------------------------------------------------------------
 
@@ -238,6 +239,8 @@ class Walker:
             t = queue.popleft()
             if t.eli in self.known_gaps:
                 step.gaps.append(GapNote(t.eli, t.referrer, t.law, "recorded as missing (404)"))
+                continue
+            if t.eli in self.failed_now:
                 continue
             if t.eli in self.pending:
                 self.pending[t.eli].append(t)
@@ -269,7 +272,9 @@ class Walker:
         return [GapNote(eli, t.referrer, t.law, reason) for t in self.pending.pop(eli, [])]
 
     def failed(self, eli: str) -> list[Target]:
-        """Could not be had this run (recorded as a failure): forget it, retry next run."""
+        """Could not be had this run (recorded as a failure): not asked again in this run,
+        retried on the next (from `fetch_failures`)."""
+        self.failed_now.add(eli)
         return self.pending.pop(eli, [])
 
     # -- internals ------------------------------------------------------------------------
