@@ -1,0 +1,111 @@
+"""Konsekvenser: which municipal procedures and services the changes of a period (or those
+coming into force in a window) reach, ranked, each with the path that explains it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, exports, ui
+from dashboard import format as fmt
+from dashboard.impact import HIT_KIND_DA, dot_graph, impact_hits
+
+st.title("Konsekvenser")
+st.caption(
+    "Arbejdsgange (KLE-emne × handlingsfacet), ydelser og aktiviteter, som ændringerne "
+    "rammer — direkte via den ændrede bestemmelse eller via en henvisning i loven."
+)
+url = ui.database()
+lw = ui.laws_or_stop(url)
+names = ui.law_label(lw)
+folder = data.impact_dir()
+if folder is None:
+    st.warning(
+        "Referencedata (OS2bos, KLE, KL's fortegnelse) blev ikke fundet. Angiv mappen med "
+        "miljøvariablen LOVSPOR_IMPACT_DIR."
+    )
+    st.stop()
+
+with st.container(border=True):
+    c1, c2, c3 = st.columns([3, 2, 3])
+    law_ids = c1.multiselect(
+        "Lov", list(names), default=[ui.default_law(lw)], format_func=names.get, key="laws"
+    )
+    basis_label = c2.radio(
+        "Ændringer", ["Underskrevet i perioden", "Træder i kraft i vinduet"], key="basis",
+    )
+    basis = "in_force" if basis_label.startswith("Træder") else "signed"
+    lo, hi = data.change_span(url)
+    hi = hi or dt.date.today()
+    period = c3.date_input(
+        "Periode",
+        value=(max(lo or hi, hi - dt.timedelta(days=365)), hi),
+        min_value=dt.date(1990, 1, 1),
+        max_value=dt.date(2100, 12, 31),
+        format="DD.MM.YYYY",
+        key="period",
+    )
+    kinds = st.multiselect(
+        "Vis",
+        list(HIT_KIND_DA),
+        default=["procedure", "service"],
+        format_func=HIT_KIND_DA.get,
+        key="kinds",
+    )
+
+start, end = (period[0], period[1]) if len(period) == 2 else (period[0] if period else None, None)
+slugs = tuple(str(lw.set_index("id").loc[int(i), "slug"]) for i in law_ids)
+res = impact_hits(url, str(folder), slugs, basis, start, end, tuple(kinds))
+hits, steps = res["hits"], res["steps"]
+if res["message"]:
+    st.info(res["message"])
+    st.stop()
+st.caption(
+    f"{res['changes']} ændringer gennemgået · grafen: {res['nodes']} knuder, {res['edges']} "
+    f"kanter · lovversioner: {res['graph']}"
+)
+
+st.subheader(f"{len(hits)} ramte")
+view = pd.DataFrame(
+    {
+        "Nr.": hits["rank"],
+        "Hvad": [HIT_KIND_DA.get(k, k) for k in hits["kind"]],
+        "Navn": hits["label"],
+        "Vej": ["direkte" if t == "direct" else "via henvisning" for t in hits["tier"]],
+        "Point": hits["score"],
+        "Ikrafttræden": [fmt.danish_date(d, "") for d in hits["in_force"]],
+        "Ændringslove": hits["acts"],
+        "Forklaring": hits["path"],
+    }
+)
+st.dataframe(view, hide_index=True, width="stretch", height=320, key="hits")
+st.download_button(
+    "Hent CSV", lambda: exports.to_csv(hits), "lovspor-konsekvenser.csv", exports.MIME["csv"],
+    key="dl_csv", on_click="ignore", help="Hele rangordningen med forklaringsvej for hver ramt.",
+)
+if hits.empty:
+    st.stop()
+
+st.subheader("Forklaring")
+ranks = [int(r) for r in hits["rank"].head(300)]
+labels = dict(zip(hits["rank"].astype(int), hits["label"], strict=True))
+rank = st.selectbox(
+    "Ramt", ranks, format_func=lambda r: f"{r}. {labels[r]}", key="hit"
+)
+path = steps[steps["rank"] == rank].sort_values("step")
+rows = "".join(
+    f"<li><b>{fmt.esc(s.relation)}</b> {fmt.esc(s.label)}"
+    + (f" <span style='color:#888'>[{fmt.esc(s.source)}]</span>" if s.source else "")
+    + "</li>"
+    for s in path.itertuples(index=False)
+)
+ui.html_block(f"<ol style='font:14px sans-serif'>{rows}</ol>")
+row = hits[hits["rank"] == rank].iloc[0]
+with st.expander("Ændringer, der rammer"):
+    st.text(str(row["changes"]).replace(" | ", "\n"))
+
+st.subheader("Graf")
+top = st.slider("Antal ramte i grafen", 1, min(30, len(hits)), min(8, len(hits)), key="top")
+st.graphviz_chart(dot_graph(steps, top), width="stretch")
