@@ -530,7 +530,7 @@ def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list
         nums = _chapter_values(m.group("v"))
         if not rest:
             return [Target(f"bilag {v}", kind=TargetKind.ANNEX, occurrences=occ) for v in nums]
-        sub = parse_targets(rest) or []
+        sub = parse_targets(rest, [None] * 5) or []
         if not sub:
             return None
         return [
@@ -561,17 +561,40 @@ def _chapter_values(text: str) -> list[str]:
     return out
 
 
-def _path_of(t: Target) -> list[str | None]:
-    """A target back to its path (§, stk., nr., litra, pkt.) as a base for relative phrases."""
+def _path_of(t: Target, new: bool = True) -> list[str | None]:
+    """A target back to its path (§, stk., nr., litra, pkt.) as a base for relative phrases;
+    ``new``: the number it has after renumbering ("stk. 7, der bliver stk. 6" → stk. 6)."""
     path: list[str | None] = [None] * 5
-    key = t.new_key or t.key
+    use_new = new and t.new_key is not None
+    key = t.new_key if use_new and t.new_key else t.key
     for part in key.split(", "):
         for level, name in enumerate(_LEVELS[:4]):
             if part.startswith(name + " "):
                 path[level] = part[len(name) + 1 :]
-    pkt = t.new_pkt if t.new_key else t.pkt
+    pkt = t.new_pkt if use_new else t.pkt
     path[4] = str(pkt) if pkt is not None else None
     return path
+
+
+def _refine(t: Target, rel: str) -> list[Target] | None:
+    """A relative phrase ("2. pkt.", "nr. 5 og 6") under ``t``, keeping both numbers when
+    ``t`` names its new one: "I § 75 h, stk. 7, som bliver stk. 6, ophæves 2. pkt."."""
+    if t.kind is TargetKind.ANNEX:
+        sub = parse_targets(f"bilag {t.key.split(' ', 1)[1]}, {rel}")
+        return (
+            [replace(s, occurrences=s.occurrences or t.occurrences) for s in sub] if sub else None
+        )
+    sub = parse_targets(rel, _path_of(t, new=False))
+    if not sub:
+        return None
+    if t.new_key:
+        renamed = parse_targets(rel, _path_of(t, new=True)) or []
+        if len(renamed) == len(sub):
+            sub = [
+                replace(s, new_key=s.new_key or r.key, new_pkt=s.new_pkt if s.new_key else r.pkt)
+                for s, r in zip(sub, renamed, strict=True)
+            ]
+    return [replace(s, kind=t.kind, occurrences=s.occurrences or t.occurrences) for s in sub]
 
 
 # --- clauses --------------------------------------------------------------------------------
@@ -718,12 +741,10 @@ def _targets(ctx: _Ctx, phrase: str | None, rel: str | None = None) -> list[Targ
     if rel and (rel := _TRIM.sub("", rel)):
         refined: list[Target] = []
         for t in found:
-            sub = parse_targets(rel, _path_of(t))
+            sub = _refine(t, rel)
             if not sub:
                 raise _Unparsed(f"relative target not understood: {rel!r}")
-            refined.extend(
-                replace(s, kind=t.kind, occurrences=s.occurrences or t.occurrences) for s in sub
-            )
+            refined.extend(sub)
         found = refined
     if not ctx.base:
         ctx.base = list(found)

@@ -1,0 +1,211 @@
+"""Provenance: which amending-act item produced each change between two consolidated versions.
+
+Retsinformation says *that* an act amended a law, not which paragraph changed because of which
+item. The new version's `Indledning` names exactly the acts and items it incorporates; only
+those may be attributed (items listed as *not* incorporated must never be). Two methods, best
+first:
+
+1. replay — apply the incorporated instructions to the previous version (`consolidate`) and
+   read which instructions touched each resulting provision (follows renumbering chains);
+2. keys — match the change's key against each instruction's targets, new keys and
+   renumbering pairs ("exact"), or against the same § ("paragraph").
+
+A change no instruction explains stays unattributed, with the reason. A change that only
+renames a ministry, in a version that incorporates no act (or where no instruction touches it),
+is a re-publication after a change of ministries ("ressortændring"): reported as having no act
+behind it, never forced onto one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lawdiff.amend import AmendingAct, AmendmentItem, Instruction, TargetKind, select_items
+from lawdiff.consolidate import (
+    REPEALED,
+    apply_instructions,
+    is_editorial,
+    is_ministry_rename,
+    normalise,
+)
+from lawdiff.model import ActRef, Attribution, ChangeKind, Provision, ProvisionChange
+
+__all__ = ["AttributedChange", "attribute", "coverage", "is_editorial", "is_ministry_rename"]
+
+
+@dataclass(frozen=True, slots=True)
+class AttributedChange:
+    change: ProvisionChange
+    attributions: tuple[Attribution, ...]
+    status: str  # "attributed" | "no_act" (no amending act behind it) | "unattributed"
+    reason: str = ""
+
+
+def _canon(key: str) -> str:
+    """ "§ 2, stk. 1, nr. 9" and "§ 2, nr. 9" are the same provision in a one-stk. §."""
+    return key.replace(", stk. 1, ", ", ") if ", stk. 1, " in key else key
+
+
+def _touch_keys(ins: Instruction) -> set[str]:
+    keys: set[str] = set()
+    for t in ins.targets:
+        if t.kind is TargetKind.PROVISION:
+            keys.add(t.key)
+            if t.new_key:
+                keys.add(t.new_key)
+    keys.update(ins.new_keys)
+    keys.update(p.key for p in ins.new_provisions)
+    for old, new in ins.renumber:
+        keys.update((old, new))
+    return {_canon(k) for k in keys}
+
+
+def _related(key: str, keys: set[str]) -> bool:
+    k = _canon(key)
+    return any(k == t or k.startswith(t + ", ") or t.startswith(k + ", ") for t in keys)
+
+
+@dataclass(frozen=True, slots=True)
+class _Src:
+    act: AmendingAct
+    item: AmendmentItem
+
+
+def _attribution(src: _Src, confidence: str) -> Attribution:
+    return Attribution(
+        src.act.eli,
+        src.act.label,
+        src.item.section,
+        src.item.number,
+        src.item.in_force.date,
+        confidence,
+    )
+
+
+def _dedupe(atts: list[Attribution]) -> tuple[Attribution, ...]:
+    seen: dict[tuple[str, str, str | None], Attribution] = {}
+    for a in atts:
+        seen.setdefault((a.act_eli, a.section, a.item), a)
+    return tuple(seen.values())
+
+
+def attribute(
+    changes: Sequence[ProvisionChange],
+    incorporated: Sequence[tuple[ActRef, AmendingAct]],
+    *,
+    base: Sequence[Provision] | None = None,
+    law_title: str | None = None,
+    not_incorporated: Sequence[ActRef] = (),
+) -> list[AttributedChange]:
+    """Attribute each change between two consecutive versions to the incorporated items.
+
+    ``incorporated``: the new version's `Intro.incorporated` citations, each with its parsed
+    act, in the intro's order; the citation's ``parts`` select the items. ``law_title``
+    (canonical, e.g. "lov om social service") keeps only the act sections that amend this
+    law; ``not_incorporated`` (the intro's second paragraph) excludes items; ``base`` (the
+    previous version) enables the replay method.
+    """
+    sources: dict[int, _Src] = {}
+    items: list[AmendmentItem] = []
+    for ref, act in incorporated:
+        for it in select_items(act, law_title, ref, not_incorporated):
+            items.append(it)
+            for ins in it.instructions:
+                sources[id(ins)] = _Src(act, it)
+
+    provenance: dict[str, tuple[Instruction, ...]] = {}
+    removed: dict[str, Instruction] = {}
+    if base is not None and items:
+        result = apply_instructions(base, items)
+        provenance = {_canon(k): v for k, v in result.provenance.items()}
+        removed = {_canon(k): v for k, v in result.removed.items()}
+
+    touch = [(ins, _touch_keys(ins)) for it in items for ins in it.instructions]
+    out: list[AttributedChange] = []
+    for ch in changes:
+        atts: list[Attribution] = []
+        # 1. replay
+        for key in (ch.new_key, ch.old_key):
+            if key is None:
+                continue
+            for ins in provenance.get(_canon(key), ()):
+                atts.append(_attribution(sources[id(ins)], "exact"))
+        if ch.kind is ChangeKind.REPEALED and ch.old_key and _canon(ch.old_key) in removed:
+            atts.append(_attribution(sources[id(removed[_canon(ch.old_key)])], "exact"))
+        # 2. keys
+        if not atts:
+            for ins, keys in touch:
+                if any(_related(k, keys) for k in (ch.new_key, ch.old_key) if k) or (
+                    any(t.kind is TargetKind.LAW for t in ins.targets)
+                    and ins.new_text
+                    and normalise(ins.new_text) in normalise(ch.new_text)
+                ):
+                    atts.append(_attribution(sources[id(ins)], "exact"))
+        if not atts:
+            para = {k.split(",", 1)[0] for k in (ch.new_key, ch.old_key) if k}
+            for ins, keys in touch:
+                if {k.split(",", 1)[0] for k in keys} & para:
+                    atts.append(_attribution(sources[id(ins)], "paragraph"))
+        if atts:
+            out.append(AttributedChange(ch, _dedupe(atts), "attributed"))
+        elif is_ministry_rename(ch.old_text, ch.new_text):
+            out.append(
+                AttributedChange(
+                    ch,
+                    (),
+                    "no_act",
+                    "only a ministry's name changed and no incorporated item touches this "
+                    "provision: a re-publication after a change of ministries",
+                )
+            )
+        elif ch.kind is ChangeKind.AMENDED and is_editorial(ch.old_text, ch.new_text):
+            out.append(
+                AttributedChange(
+                    ch,
+                    (),
+                    "no_act",
+                    "an editorial correction (punctuation, case or typography) with no "
+                    "incorporated item behind it",
+                )
+            )
+        elif ch.kind is ChangeKind.INSERTED and normalise(ch.new_text) in ("", REPEALED):
+            out.append(
+                AttributedChange(
+                    ch,
+                    (),
+                    "no_act",
+                    "a placeholder '§ … (Ophævet)' the new version prints for a § repealed "
+                    "earlier; no incorporated item inserts it",
+                )
+            )
+        elif not incorporated:
+            out.append(
+                AttributedChange(ch, (), "no_act", "the new version incorporates no amending act")
+            )
+        elif not items:
+            out.append(
+                AttributedChange(
+                    ch,
+                    (),
+                    "unattributed",
+                    "the incorporated acts have no items amending this law",
+                )
+            )
+        else:
+            out.append(
+                AttributedChange(
+                    ch,
+                    (),
+                    "unattributed",
+                    f"no incorporated item touches {ch.key} (nor its §)",
+                )
+            )
+    return out
+
+
+def coverage(attributed: Sequence[AttributedChange]) -> float:
+    """Share of changes that are attributed or explained as having no act behind them."""
+    if not attributed:
+        return 1.0
+    return sum(a.status != "unattributed" for a in attributed) / len(attributed)
