@@ -56,6 +56,7 @@ class Entry:
     updated: dt.datetime | None  # aware
     source: str  # "feed" | "harvest"
     reason: str = ""  # harvest `reasonForChange`
+    doc_type: str = ""  # harvest `documentType.shortName` ("LOV", "LBK", …)
 
 
 def _aware(ts: dt.datetime) -> dt.datetime:
@@ -120,14 +121,15 @@ def parse_harvest(data: bytes, source: str = "harvest") -> list[Entry]:
         if eli is None:
             continue
         doc_type = row.get("documentType") or {}
-        title = doc_type.get("shortName", "") if isinstance(doc_type, dict) else ""
+        short = str(doc_type.get("shortName") or "") if isinstance(doc_type, dict) else ""
         out.append(
             Entry(
                 eli,
-                str(row.get("title") or title or ""),
+                str(row.get("title") or ""),
                 _parse_ts(row.get("changeDate")),
                 "harvest",
                 str(row.get("reasonForChange") or ""),
+                short.split()[0].upper() if short.strip() else "",
             )
         )
     return out

@@ -148,7 +148,7 @@ def crawl(
         laws=tuple(law or ()),
         seeds=tuple(seed or ()),
         since=_date(since),
-        chain=bool(law or seed) or not (feed or harvest),
+        chain=bool(seed) or not (feed or harvest),
         feed=feed,
         harvest=harvest,
         all_documents=all_documents,

@@ -27,6 +27,7 @@ from db.models import utcnow
 from lawdiff.catalogue import load_user_catalogue
 
 log = logging.getLogger(__name__)
+CHAIN_TYPES = frozenset({"LOV", "LBK"})  # the document types a law's chain is made of
 
 
 class LovsporSpider(scrapy.Spider):
@@ -136,8 +137,12 @@ class LovsporSpider(scrapy.Spider):
             )
 
     def wanted(self, entry: Entry) -> bool:
+        """Feed entries are matched on their title; harvest rows carry no title, so every
+        act and consolidated act (LOV, LBK) is taken and its law decided once parsed."""
         if self.options.all_documents:
             return True
+        if entry.source == "harvest":
+            return entry.doc_type in CHAIN_TYPES or entry.eli in self.docs.fetched_at
         titles: set[str] = set()
         for law in self.walker.laws.values():
             titles |= law.titles
@@ -173,7 +178,10 @@ class LovsporSpider(scrapy.Spider):
         now = utcnow()
         yield DocumentItem(eli, url, response.body, doc, now, meta.get("lovspor_via", self.via))
         self.docs.add(eli, now)
-        yield from self.apply(self.walker.fetched(eli, doc))
+        if self.via == "chain":
+            yield from self.apply(self.walker.fetched(eli, doc))
+        else:  # feed/harvest fetch what is listed; `crawl --law` walks on from stored docs
+            self.walker.pending.pop(eli, None)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]

@@ -2,8 +2,8 @@
 
 An entry is taken when its title names a tracked law (or its ELI is stored already, or with
 `--all`). New ELIs are fetched; stored ones only when the entry is newer than our copy, with a
-conditional GET, and a changed body becomes a new revision. New documents of tracked laws are
-walked on like in the chain spider (a new consolidated act names the acts it incorporates).
+conditional GET, and a changed body becomes a new revision. Only listed documents are fetched;
+`lovspor crawl --law …` afterwards walks on from them (from the database, no refetch).
 """
 
 from __future__ import annotations
