@@ -284,7 +284,13 @@ def _text_op(eng: _Engine, ins: Instruction, fn: object) -> list[str]:
         for i in scope:
             e = eng.entries[i]
             if t.pkt is not None:
-                sents, idx = eng.pkt_index(e.prov.text, t.pkt)
+                try:
+                    sents, idx = eng.pkt_index(e.prov.text, t.pkt)
+                except _Fail:
+                    # "1. pkt. ophæves, og i 2. pkt., der bliver 1. pkt., udgår …"
+                    if t.new_pkt is None:
+                        raise
+                    sents, idx = eng.pkt_index(e.prov.text, t.new_pkt)
                 new, n = fn(sents[idx], want - hits if want else 0)  # type: ignore[operator]
                 if n:
                     sents[idx] = new
@@ -538,8 +544,9 @@ def _renumber(eng: _Engine, ins: Instruction) -> list[str]:
     missing = [o for o in mapping if o not in hit]
     if missing and len(missing) == len(mapping):
         raise _Fail(f"nothing to renumber: {', '.join(missing)} not found")
-    for old, new in pairs:
+    for (old, new), (raw_old, raw_new) in zip(pairs, ins.renumber, strict=True):
         eng.renamed[old] = new
+        eng.renamed[raw_old] = raw_new  # "§ 66, nr. 3, der bliver nr. 4" uses the printed key
     return touched
 
 
