@@ -256,6 +256,32 @@ def change_detail(url: str, change_id: int) -> dict[str, Any] | None:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def changes_below(url: str, change_id: int) -> list[dict[str, Any]]:
+    """The stk./nr./litra changes under a changed § in the same version pair."""
+    c = ChangeRow
+    head = select(c.law_id, c.new_version_id, c.old_version_id, c.paragraph_key).where(
+        c.id == change_id
+    )
+    with engine(url).connect() as conn:
+        h = conn.execute(head).first()
+        if h is None:
+            return []
+        rows = conn.execute(
+            select(c.id, c.kind, c.level, c.old_key, c.new_key, c.old_text, c.new_text, c.ops)
+            .where(
+                c.law_id == h.law_id,
+                c.new_version_id == h.new_version_id,
+                c.old_version_id == h.old_version_id,
+                c.paragraph_key == h.paragraph_key,
+                c.id != change_id,
+                c.level != "paragraf",
+            )
+            .order_by(c.id)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def pending_acts(url: str, law_id: int) -> pd.DataFrame:
     """Amending acts the newest stored version's `Meta` lists as later changes that no
     stored version incorporates yet (plus items its Indledning says are not yet in force).

@@ -78,6 +78,7 @@ def act_citation(
     label: str | None, section: str | None = None, item: str | None = None, eli: str | None = None
 ) -> str:
     """``lov nr. 171 af 27. februar 2016, § 1, nr. 1`` — the way a jurist cites an item."""
+    label, section, item, eli = (text_or_none(v) for v in (label, section, item, eli))
     base = (label or "").strip() or (eli or "")
     if not base:
         return ""
@@ -89,12 +90,20 @@ def act_citation(
     return ", ".join(parts)
 
 
+def text_or_none(value: Any) -> str | None:
+    """A stored string, or None for SQL NULL (which pandas may hand over as NaN)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
+
+
 def kind_da(kind: str | None) -> str:
     return KIND_DA.get(kind or "", kind or "")
 
 
 def provision_label(old_key: str | None, new_key: str | None) -> str:
     """``§ 81 a, stk. 2`` or ``stk. 3 → stk. 4`` style for a renumbered provision."""
+    old_key, new_key = text_or_none(old_key), text_or_none(new_key)
     if old_key and new_key and old_key != new_key:
         return f"{old_key} → {new_key}"
     return new_key or old_key or ""

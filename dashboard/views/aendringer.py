@@ -30,11 +30,13 @@ with st.container(border=True):
         default=[ui.default_law(lw)],
         format_func=names.get,
         help="Tom: alle love.",
+        key="laws",
     )
     basis_label = c2.radio(
         "Periode efter", ["Underskrevet", "Ikrafttræden"], horizontal=True,
         help="Underskrevet: lovbekendtgørelsens dato. Ikrafttræden: datoen ændringen "
         "træder i kraft, når ændringsloven kendes for ændringen.",
+        key="basis",
     )
     basis = "in_force" if basis_label == "Ikrafttræden" else "signed"
     lo, hi = data.change_span(url)
@@ -47,17 +49,18 @@ with st.container(border=True):
         min_value=dt.date(1990, 1, 1),
         max_value=dt.date(2100, 12, 31),
         format="DD.MM.YYYY",
+        key="period",
     )
     c4, c5, c6 = st.columns([2, 3, 2])
-    kinds_da = c4.multiselect("Art", list(fmt.KIND_DA.values()), help="Tom: alle arter.")
+    kinds_da = c4.multiselect("Art", list(fmt.KIND_DA.values()), help="Tom: alle arter.", key="kinds")
     acts = data.change_acts(url, tuple(law_ids))
     act_names = {"": "(ingen kendt ændringslov)"} | {
         str(e): f"{lab or e}" for e, lab in zip(acts["act_eli"], acts["act_label"], strict=True)
     }
     act_sel = c5.multiselect(
-        "Ændringslov", list(act_names), format_func=act_names.get, help="Tom: alle."
+        "Ændringslov", list(act_names), format_func=act_names.get, help="Tom: alle.", key="acts"
     )
-    key_prefix = c6.text_input("Bestemmelse", placeholder="§ 81 a")
+    key_prefix = c6.text_input("Bestemmelse", placeholder="§ 81 a", key="key")
 
 start, end = (period[0], period[1]) if len(period) == 2 else (period[0] if period else None, None)
 df = data.changes(
@@ -76,7 +79,7 @@ for law_id in law_ids or list(names):
     if pending.empty:
         continue
     listed = "; ".join(
-        f"{ui.md_escape(t or e)}" + (f" ({fmt.danish_date(d)})" if d else "")
+        f"{ui.md_escape(t or e)} ({ui.md_escape(e)}" + (f", {fmt.danish_date(d)})" if d else ")")
         for e, d, t in zip(pending["eli"], pending["date"], pending["text"], strict=True)
     )
     st.warning(
@@ -171,9 +174,20 @@ if new_link:
     )
 ui.html_block(f"<table style='font:14px sans-serif'>{rows}</table><p>{links}</p>")
 
-ops = fmt.change_ops(d["kind"], d["old_text"] or "", d["new_text"] or "", d["ops"])
 mode = st.radio("Visning", ["Side om side", "Samlet"], horizontal=True, key="redline_mode")
-if mode == "Samlet":
-    ui.html_block(fmt.box(fmt.redline_inline(ops), "Rødlinje"))
-else:
-    ui.html_block(fmt.side_by_side(ops, f"Før ({d['old_key'] or '—'})", f"Efter ({d['new_key'] or '—'})"))
+parts = [d]
+if d["level"] == "paragraf":  # a § holds little own text: show its stk./nr. changes too
+    parts += data.changes_below(url, int(d["id"]))
+for part in parts:
+    ops = fmt.change_ops(part["kind"], part["old_text"] or "", part["new_text"] or "", part["ops"])
+    if part is not d and not ops:
+        continue
+    name = fmt.provision_label(part["old_key"], part["new_key"])
+    if mode == "Samlet":
+        ui.html_block(fmt.box(fmt.redline_inline(ops), f"{name} — {fmt.kind_da(part['kind'])}"))
+    else:
+        ui.html_block(
+            fmt.side_by_side(
+                ops, f"Før ({part['old_key'] or '—'})", f"Efter ({part['new_key'] or '—'})"
+            )
+        )

@@ -1,0 +1,329 @@
+"""The dashboard on a database built from the shared corpus, page by page, with AppTest.
+
+One database per module (import + analyze of ../shared/retsinfo); the XSS case works on a
+copy with a hostile change row, so the cached queries of the other tests stay valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
+
+from dashboard import exports
+from lovspor.cli import app as cli
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+PAGES = {
+    "views/aendringer.py": "Ændringer",
+    "views/paragraf.py": "Paragraf",
+    "views/statistik.py": "Statistik",
+    "views/konsekvenser.py": "Konsekvenser",
+    "views/daekning.py": "Datadækning",
+}
+
+
+def build_db(retsinfo: Path, path: Path) -> str:
+    url = f"sqlite:///{path}"
+    runner = CliRunner()
+    res = runner.invoke(cli, ["import", str(retsinfo), "--db", url, "--json"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(cli, ["analyze", "--db", url])
+    assert res.exit_code == 0, res.output
+    return url
+
+
+@pytest.fixture(scope="module")
+def db(retsinfo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("dash") / "lovspor.sqlite"
+    url = build_db(retsinfo, path)
+    old = os.environ.get("LOVSPOR_DATABASE_URL")
+    os.environ["LOVSPOR_DATABASE_URL"] = url
+    yield url
+    if old is None:
+        os.environ.pop("LOVSPOR_DATABASE_URL", None)
+    else:
+        os.environ["LOVSPOR_DATABASE_URL"] = old
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    if page != "views/aendringer.py":
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def html_of(at: AppTest) -> str:
+    return "\n".join(h.proto.body for h in at.html)
+
+
+# ------------------------------------------------------------------------------ pages
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_in_danish(db: str, page: str) -> None:
+    at = open_page(page)
+    assert [t.value for t in at.title] == [PAGES[page]]
+    assert at.dataframe, "each page shows at least one table"
+
+
+def test_aendringer_widgets_and_filters(db: str) -> None:
+    at = open_page("views/aendringer.py")
+    for key in ("laws", "kinds", "acts"):
+        at.multiselect(key=key)
+    at.radio(key="basis")
+    at.date_input(key="period")
+    at.text_input(key="key")
+    default = at.dataframe[0].value
+    assert len(default) > 0
+    assert set(default["Lov"]) == {"serviceloven"}
+
+    at.multiselect(key="kinds").set_value(["indsat"]).run()
+    inserted = at.dataframe[0].value
+    assert 0 < len(inserted) < len(default)
+    assert set(inserted["Art"]) == {"indsat"}
+
+    at.multiselect(key="kinds").set_value([]).run()
+    at.multiselect(key="laws").set_value([]).run()  # all laws
+    at.date_input(key="period").set_value((dt.date(2010, 1, 1), dt.date(2017, 12, 31))).run()
+    everything = at.dataframe[0].value
+    assert len(everything) > len(default)
+    assert {"serviceloven", "retssikkerhedsloven", "beskaeftigelsesloven"} <= set(everything["Lov"])
+
+    at.radio(key="basis").set_value("Ikrafttræden").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) <= len(everything)
+
+
+def _show_81a(at: AppTest) -> pd.DataFrame:
+    at.date_input(key="period").set_value((dt.date(2010, 1, 1), dt.date(2017, 12, 31))).run()
+    at.text_input(key="key").set_value("§ 81 a").run()
+    return at.dataframe[0].value
+
+
+def test_81a_insertion_appears_on_aendringer(db: str) -> None:
+    at = open_page("views/aendringer.py")
+    rows = _show_81a(at)
+    hit = rows[(rows["Bestemmelse"] == "§ 81 a") & (rows["Art"] == "indsat")]
+    assert len(hit) == 1, rows
+    assert hit.iloc[0]["Version"] == "lta/2016/1270"
+    assert hit.iloc[0]["Dato"] == "24. oktober 2016"
+    con = sqlite3.connect(db.removeprefix("sqlite:///"))
+    (change_id,) = con.execute(
+        "SELECT id FROM changes WHERE new_key = '§ 81 a' AND kind = 'inserted'"
+    ).fetchone()
+    con.close()
+    at.selectbox(key="pick").set_value(change_id).run()
+    assert "§ 81 a — indsat" in [h.value for h in at.subheader]
+    body = html_of(at)
+    assert "Kommunalbestyrelsen" in body or "kommunalbestyrelsen" in body
+    assert "https://www.retsinformation.dk/eli/lta/2016/1270" in body
+    assert "<ins" in body  # an insertion is drawn as inserted text
+
+
+def test_81a_insertion_names_lov_2016_171(db: str) -> None:
+    """Needs item-level attribution (lawdiff.amend) in `lovspor analyze`."""
+    con = sqlite3.connect(db.removeprefix("sqlite:///"))
+    attributed = con.execute(
+        "SELECT act_eli, act_section, act_item FROM changes "
+        "WHERE new_key = '§ 81 a' AND kind = 'inserted'"
+    ).fetchone()
+    con.close()
+    if not attributed or not attributed[0]:
+        pytest.skip("changes carry no amending act yet (attribution not in `lovspor analyze`)")
+    at = open_page("views/aendringer.py")
+    rows = _show_81a(at)
+    hit = rows[(rows["Bestemmelse"] == "§ 81 a") & (rows["Art"] == "indsat")]
+    assert "171" in hit.iloc[0]["Ændringslov"] and "2016" in hit.iloc[0]["Ændringslov"]
+    assert attributed[0] == "lta/2016/171"
+
+
+def test_aendringer_banner_for_acts_not_yet_consolidated(db: str) -> None:
+    at = open_page("views/aendringer.py")
+    banners = " ".join(w.proto.body for w in at.warning)
+    assert "endnu ikke indarbejdet" in banners
+    assert "1543" in banners or "1662" in banners  # LOV 2016/1543 and 2016/1662 came later
+
+
+def test_paragraf_timeline_and_compare(db: str) -> None:
+    at = open_page("views/paragraf.py")
+    at.selectbox(key="paragraph")
+    assert at.selectbox(key="paragraph").value == "§ 81 a"
+    timeline = at.dataframe[0].value
+    assert len(timeline) == 9  # serviceloven: nine stored consolidated versions
+    row = timeline[timeline["Version"] == "lta/2016/1270"].iloc[0]
+    assert "indsat" in row["Status"]
+    before = timeline[timeline["Version"] == "lta/2015/1284"].iloc[0]
+    assert before["Status"] == "findes ikke"
+    first = html_of(at)
+    at.selectbox(key="paragraph").set_value("§ 1").run()
+    assert html_of(at) != first
+    vs = at.selectbox(key="from").options
+    at.selectbox(key="from").set_value(at.selectbox(key="to").value).run()
+    assert "Teksten er den samme" in " ".join(c.value for c in at.caption)
+    assert len(vs) == 9
+
+
+def _cli_stats(db: str, by: str = "signed") -> dict:
+    res = CliRunner().invoke(cli, ["stats", "--json", "--db", db, "--by", by])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def _same(shown: pd.DataFrame, rows: list[dict]) -> None:
+    expected = pd.DataFrame(rows)
+    got = shown.reset_index(drop=True)
+    assert list(got.columns) == list(expected.columns)
+    assert len(got) == len(expected)
+    for col in expected.columns:
+        a = [None if pd.isna(x) else x for x in got[col]]
+        b = [None if pd.isna(x) else x for x in expected[col]]
+        assert a == b, col
+
+
+@pytest.mark.parametrize("by", ["signed", "in-force"])
+def test_statistik_table_equals_lovspor_stats_json(db: str, by: str) -> None:
+    at = open_page("views/statistik.py")
+    if by == "in-force":
+        at.radio(key="by").set_value("Ikrafttræden").run()
+    payload = _cli_stats(db, by)
+    _same(at.dataframe[0].value, payload["rows"])
+    _same(at.dataframe[1].value, [*payload["by_year"], payload["total"]])
+    text = " ".join(m.value for m in at.markdown)
+    assert "paragrafrevisioner" in text and "ændringslove" in text
+    rules = at.dataframe[2].value
+    assert set(rules["Regel"]) == set(payload["rules"])
+
+
+def test_statistik_filters_and_downloads_hold_shown_data(db: str) -> None:
+    at = open_page("views/statistik.py")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Hent CSV", "Hent Parquet", "Hent Excel", "Hent hele databasen (SQLite)"]
+    at.multiselect(key="laws").set_value(["serviceloven"]).run()
+    shown = at.dataframe[0].value
+    assert set(shown["law"]) == {"serviceloven"}
+    lo, hi = at.slider(key="years").value
+    at.slider(key="years").set_value((lo + 1, hi)).run()
+    narrowed = at.dataframe[0].value
+    assert len(narrowed) < len(shown)
+    assert narrowed["year"].min() >= lo + 1
+
+    back = pd.read_csv(io.BytesIO(exports.to_csv(narrowed)), encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(back, narrowed, check_dtype=False)
+    back = pd.read_parquet(io.BytesIO(exports.to_parquet(narrowed, {"by": "signed"})))
+    pd.testing.assert_frame_equal(back, narrowed, check_dtype=False)
+    back = pd.read_excel(io.BytesIO(exports.to_xlsx(narrowed, {"a": "b"})), sheet_name="data")
+    pd.testing.assert_frame_equal(back, narrowed, check_dtype=False)
+
+
+def test_database_download_is_a_consistent_sqlite_copy(db: str, tmp_path: Path) -> None:
+    data = exports.sqlite_snapshot(Path(db.removeprefix("sqlite:///")))
+    (tmp_path / "copy.sqlite").write_bytes(data)
+    con = sqlite3.connect(tmp_path / "copy.sqlite")
+    assert con.execute("SELECT count(*) FROM changes").fetchone()[0] > 1000
+    con.close()
+
+
+def test_konsekvenser_ranked_with_paths_and_graph(db: str, shared: Path) -> None:
+    at = open_page("views/konsekvenser.py")
+    if at.info and "ingen" in at.info[0].value.lower() and not at.dataframe:
+        pytest.fail(at.info[0].value)
+    hits = at.dataframe[0].value
+    assert len(hits) > 0
+    assert list(hits["Nr."])[:3] == [1, 2, 3]
+    assert hits["Forklaring"].str.contains("→").all()
+    assert at.get("graphviz_chart")
+    assert [b.proto.label for b in at.get("download_button")] == ["Hent CSV"]
+    assert "<ol" in html_of(at)
+    n_proc = len(hits)
+    at.multiselect(key="kinds").set_value(["kle_subject"]).run()
+    kle = at.dataframe[0].value
+    assert len(kle) != n_proc and set(kle["Hvad"]) == {"KLE-emne"}
+
+
+def test_daekning_shows_versions_and_gaps(db: str) -> None:
+    at = open_page("views/daekning.py")
+    versions = at.dataframe[1].value
+    assert len(versions) == 25
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Versioner"] == "25"
+    assert "Ufortolkede ændringsinstrukser" in metrics
+    laws = at.dataframe[0].value
+    assert "Serviceloven (serviceloven)" in set(laws["Lov"])
+    assert any("forgænger" in w.value for w in at.warning)  # serviceloven 2014 gap
+
+
+# ------------------------------------------------------------------------------ safety
+
+XSS = "<script>alert('lovspor')</script><img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def hostile_db(db: str, tmp_path: Path) -> Iterator[str]:
+    src = Path(db.removeprefix("sqlite:///"))
+    dst = tmp_path / "hostile.sqlite"
+    con = sqlite3.connect(src)
+    out = sqlite3.connect(dst)
+    con.backup(out)
+    con.close()
+    row = out.execute(
+        "SELECT law_id, old_version_id, new_version_id FROM changes "
+        "WHERE new_key = '§ 81 a' AND kind = 'inserted'"
+    ).fetchone()
+    text = f"Kommunen skal {XSS} og »tale« [link](http://example.invalid) *fed*"
+    out.execute(
+        "INSERT INTO changes (law_id, old_version_id, new_version_id, kind, level, old_key, "
+        "new_key, paragraph_key, old_text, new_text, ops, similarity, signed, act_eli, "
+        "act_label, act_section, act_item, attribution) VALUES (?, ?, ?, 'amended', 'stk', "
+        "'§ 999 x, stk. 1', '§ 999 x, stk. 1', '§ 999 x', ?, ?, ?, 0.5, '2016-10-24', "
+        "'lta/2016/171', ?, '§ 1', '1', 'exact')",
+        (*row, "Kommunen skal <b>ikke</b>", text,
+         json.dumps([["equal", "Kommunen skal "], ["delete", "<b>ikke</b>"],
+                     ["insert", f"{XSS} og »tale« [link](http://example.invalid) *fed*"]]),
+         f"lov nr. 171 {XSS}"),
+    )
+    out.execute(
+        "INSERT INTO provisions (version_id, law_id, key, level, parent_key, label, text, "
+        "hash, position) VALUES (?, ?, '§ 999 x', 'paragraf', NULL, '§ 999 x.', ?, 'x', 99999)",
+        (row[2], row[0], text),
+    )
+    out.commit()
+    out.close()
+    url = f"sqlite:///{dst}"
+    os.environ["LOVSPOR_DATABASE_URL"] = url
+    yield url
+    os.environ["LOVSPOR_DATABASE_URL"] = db
+    shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def _assert_escaped(body: str) -> None:
+    assert "<script" not in body and "<img" not in body
+    assert "&lt;script&gt;alert(&#x27;lovspor&#x27;)&lt;/script&gt;" in body
+    assert "&lt;b&gt;ikke&lt;/b&gt;" in body or "<b>ikke" not in body
+
+
+def test_stored_script_shows_as_text(hostile_db: str) -> None:
+    at = open_page("views/aendringer.py")
+    at.date_input(key="period").set_value((dt.date(2010, 1, 1), dt.date(2017, 12, 31))).run()
+    at.text_input(key="key").set_value("§ 999 x").run()
+    assert len(at.dataframe[0].value) == 1
+    for mode in ("Side om side", "Samlet"):
+        at.radio(key="redline_mode").set_value(mode).run()
+        _assert_escaped(html_of(at))
+    assert not at.exception
+
+    at = open_page("views/paragraf.py")
+    at.selectbox(key="paragraph").set_value("§ 999 x").run()
+    _assert_escaped(html_of(at))
