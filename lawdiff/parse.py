@@ -506,6 +506,17 @@ def _walk_element(
         _walk_indentatio(child, parent, b, ctx, pos, {Level.NR: 0, Level.LITRA: 0})
     elif tag in ("Rubrica", "Explicatus"):
         pass  # headings are folded into ctx and listed by _heading_blocks
+    elif tag == "Exitus" and child.find("Index") is not None:
+        # New text that is a list of items ("nr. 14) …" inserted "som nyt nr."): the items
+        # are provisions (nr./litra) of their own, the lines around them plain text.
+        parent = b.provisions[-1].key if b.provisions and not b.prefix else ""
+        text = norm(" ".join(linea_text(li) for li in child.iterchildren("Linea")))
+        if text:
+            blocks.append(TextBlock("text", None, text))
+        counters = {Level.NR: 0, Level.LITRA: 0}
+        for idx in child.iterchildren("Index"):
+            for ind in idx.iterchildren("Indentatio"):
+                _walk_indentatio(ind, parent, b, ctx, pos, counters)
     else:
         text = char_text(child)
         if text:
