@@ -487,7 +487,7 @@ def load_sources(impact_dir: Path | None, kle: str | Path | None = None,
             raise ImpactDataError(f"mapping-fil findes ikke / mapping file not found: {m}")
         procs, up = load_user_mappings(Path(m))  # not cached: small and often edited
         user += procs
-        problems += [str(p) for p in up]
+        problems[:0] = [str(p) for p in up]  # the user's own file first: it is theirs to fix
     return Sources(os2, plan, list(acts), user, problems, time.perf_counter() - t0)
 
 
