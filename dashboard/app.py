@@ -12,11 +12,11 @@ import streamlit as st
 st.set_page_config(page_title="Lovspor", page_icon=":material/gavel:", layout="wide")
 
 PAGES = [
-    st.Page("views/aendringer.py", title="Ændringer", icon="📝", default=True),
+    st.Page("views/aendringer.py", title="Ændringer", icon=":material/edit_note:", default=True),
     st.Page("views/paragraf.py", title="Paragraf", icon=":material/gavel:"),
-    st.Page("views/statistik.py", title="Statistik", icon="📊"),
-    st.Page("views/konsekvenser.py", title="Konsekvenser", icon="🧭"),
-    st.Page("views/daekning.py", title="Datadækning", icon="🗂️"),
+    st.Page("views/statistik.py", title="Statistik", icon=":material/bar_chart:"),
+    st.Page("views/konsekvenser.py", title="Konsekvenser", icon=":material/hub:"),
+    st.Page("views/daekning.py", title="Datadækning", icon=":material/database:"),
 ]
 
 st.navigation(PAGES).run()

@@ -32,6 +32,27 @@ HIT_KIND_DA = {
     "os2bos_activity": "aktivitet (OS2bos)",
     "processing_activity": "behandlingsaktivitet (KL)",
 }
+RELATION_DA = {
+    "changed": "ændret",
+    "nearest existing": "nærmeste eksisterende",
+    "part of changed": "del af det ændrede",
+    "contained in": "indeholdt i",
+    "basis for": "hjemmel for",
+    "has procedure": "arbejdsgang",
+    "classified as": "klassificeret som",
+    "processed in": "behandles i",
+    "paid as": "betales som",
+    "follow up cost": "følgeudgift",
+}
+
+
+def relation_da(relation: str) -> str:
+    """Danish name of a path step's relation ("cited by (jf. § 41)" keeps its citation)."""
+    if relation.startswith("cited by"):
+        return "henvist til fra" + relation[len("cited by"):]
+    return RELATION_DA.get(relation, relation)
+
+
 STEP_COLUMNS = ["rank", "step", "node", "label", "relation", "source", "kind"]
 HIT_COLUMNS = [
     "rank", "tier", "score", "hops", "kind", "node", "label", "in_force", "signed", "changes",
@@ -268,6 +289,6 @@ def dot_graph(steps: pd.DataFrame, ranks: int = 10) -> str:
         text = label.removeprefix("change: ") if kind == "change" else label
         lines.append(f"{ids[n]} [label={_dot_str(text)} shape={shape} fillcolor=\"{color}\"];")
     for (a, b), rel in edges.items():
-        lines.append(f"{ids[a]} -> {ids[b]} [label={_dot_str(rel, 30)}];")
+        lines.append(f"{ids[a]} -> {ids[b]} [label={_dot_str(relation_da(rel), 30)}];")
     lines.append("}")
     return "\n".join(lines)

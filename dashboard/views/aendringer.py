@@ -30,7 +30,7 @@ with st.container(border=True):
         default=[ui.default_law(lw)],
         format_func=names.get,
         help="Tom: alle love.",
-        key="laws",
+        key="laws", placeholder="Vælg …",
     )
     basis_label = c2.radio(
         "Periode efter", ["Underskrevet", "Ikrafttræden"], horizontal=True,
@@ -52,13 +52,13 @@ with st.container(border=True):
         key="period",
     )
     c4, c5, c6 = st.columns([2, 3, 2])
-    kinds_da = c4.multiselect("Art", list(fmt.KIND_DA.values()), help="Tom: alle arter.", key="kinds")
+    kinds_da = c4.multiselect("Art", list(fmt.KIND_DA.values()), help="Tom: alle arter.", key="kinds", placeholder="Vælg …")
     acts = data.change_acts(url, tuple(law_ids))
     act_names = {"": "(ingen kendt ændringslov)"} | {
         str(e): f"{lab or e}" for e, lab in zip(acts["act_eli"], acts["act_label"], strict=True)
     }
     act_sel = c5.multiselect(
-        "Ændringslov", list(act_names), format_func=act_names.get, help="Tom: alle.", key="acts"
+        "Ændringslov", list(act_names), format_func=act_names.get, help="Tom: alle.", key="acts", placeholder="Vælg …"
     )
     key_prefix = c6.text_input("Bestemmelse", placeholder="§ 81 a", key="key")
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import data, exports, ui
 from dashboard import format as fmt
-from dashboard.impact import HIT_KIND_DA, dot_graph, impact_hits
+from dashboard.impact import HIT_KIND_DA, dot_graph, impact_hits, relation_da
 
 st.title("Konsekvenser")
 st.caption(
@@ -31,7 +31,7 @@ if folder is None:
 with st.container(border=True):
     c1, c2, c3 = st.columns([3, 2, 3])
     law_ids = c1.multiselect(
-        "Lov", list(names), default=[ui.default_law(lw)], format_func=names.get, key="laws"
+        "Lov", list(names), default=[ui.default_law(lw)], format_func=names.get, key="laws", placeholder="Vælg …"
     )
     basis_label = c2.radio(
         "Ændringer", ["Underskrevet i perioden", "Træder i kraft i vinduet"], key="basis",
@@ -52,7 +52,7 @@ with st.container(border=True):
         list(HIT_KIND_DA),
         default=["procedure", "service"],
         format_func=HIT_KIND_DA.get,
-        key="kinds",
+        key="kinds", placeholder="Vælg …",
     )
 
 start, end = (period[0], period[1]) if len(period) == 2 else (period[0] if period else None, None)
@@ -96,7 +96,7 @@ rank = st.selectbox(
 )
 path = steps[steps["rank"] == rank].sort_values("step")
 rows = "".join(
-    f"<li><b>{fmt.esc(s.relation)}</b> {fmt.esc(s.label)}"
+    f"<li><b>{fmt.esc(relation_da(s.relation))}</b> {fmt.esc(s.label)}"
     + (f" <span style='color:#888'>[{fmt.esc(s.source)}]</span>" if s.source else "")
     + "</li>"
     for s in path.itertuples(index=False)

@@ -32,7 +32,7 @@ if rows.empty:
     st.stop()
 
 all_laws = sorted(rows["law"].unique())
-sel_laws = c2.multiselect("Love", all_laws, help="Tom: alle love.", key="laws")
+sel_laws = c2.multiselect("Love", all_laws, help="Tom: alle love.", key="laws", placeholder="Vælg …")
 years = rows["year"].dropna().astype(int)
 y0, y1 = int(years.min()), int(years.max())
 year_range = c3.slider("År", y0, max(y1, y0 + 1), (y0, max(y1, y0 + 1)), key="years")
