@@ -218,3 +218,7 @@ _register_optional()
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

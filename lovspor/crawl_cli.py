@@ -175,6 +175,7 @@ def crawl(
 
     with live:
         summary = run_crawl(opts, progress)
+    _group_into_laws(opts.db_url, err)
     if as_json:
         print(json.dumps(summary.as_dict(), default=str))
     else:
@@ -192,6 +193,19 @@ def crawl(
             "next run)"
         )
         raise typer.Exit(EXIT_FAILURES)
+
+
+def _group_into_laws(db_url: str, err: Console) -> None:
+    """The crawler only stores documents; laws and version chains come from their own
+    references, exactly as after `lovspor import`."""
+    from db.session import session_scope
+    from lovspor.ingest import rebuild_laws
+
+    with session_scope(db_url) as s:
+        _plan, counts = rebuild_laws(s)
+    err.print(
+        f"{counts['laws']} love, {counts['versions']} versioner, {counts['links']} ændringsled"
+    )
 
 
 app = typer.Typer(add_completion=False, help=__doc__)
