@@ -189,7 +189,25 @@ class ChangeRow(Base):
     act_label: Mapped[str | None] = mapped_column(String(200))
     act_section: Mapped[str | None] = mapped_column(String(20))
     act_item: Mapped[str | None] = mapped_column(String(20))
-    attribution: Mapped[str | None] = mapped_column(String(20))  # exact|paragraph|act|none
+    # exact|paragraph|act (the best of `attributions`) | no_act | unattributed | none (older rows)
+    attribution: Mapped[str | None] = mapped_column(String(20))
+    attribution_note: Mapped[str | None] = mapped_column(Text)  # why no_act / unattributed
+
+
+class ChangeAttributionRow(Base):
+    """Every amending-act item a change is attributed to (a change can have several: two
+    items, or two acts, touching the same provision in one consolidation). `ChangeRow`
+    repeats the first one for simple queries."""
+
+    __tablename__ = "change_attributions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id", ondelete="CASCADE"), index=True)
+    act_eli: Mapped[str] = mapped_column(String(40), index=True)
+    act_label: Mapped[str] = mapped_column(String(200))
+    act_section: Mapped[str] = mapped_column(String(20))
+    act_item: Mapped[str | None] = mapped_column(String(20))
+    in_force: Mapped[dt.date | None] = mapped_column(Date)
+    confidence: Mapped[str] = mapped_column(String(20))  # exact | paragraph | act
 
 
 class InstructionRow(Base):
@@ -200,6 +218,7 @@ class InstructionRow(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     act_eli: Mapped[str] = mapped_column(String(40), index=True)
     law_slug: Mapped[str | None] = mapped_column(String(80))
+    law_title: Mapped[str | None] = mapped_column(String(400))  # canonical, as the act names it
     section: Mapped[str] = mapped_column(String(20))
     item: Mapped[str] = mapped_column(String(20))
     seq: Mapped[int] = mapped_column(Integer, default=0)
@@ -209,8 +228,11 @@ class InstructionRow(Base):
     new_text: Mapped[str | None] = mapped_column(Text)
     sentence: Mapped[str] = mapped_column(Text)
     parsed: Mapped[bool] = mapped_column(Boolean, default=True)
+    reason: Mapped[str | None] = mapped_column(Text)  # why not parsed
     in_force: Mapped[dt.date | None] = mapped_column(Date)
+    in_force_status: Mapped[str | None] = mapped_column(String(20))  # date|publication|…
     in_force_rule: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict | None] = mapped_column(JSON)  # position, new_keys, renumber, …
 
 
 class Setting(Base):
