@@ -3,8 +3,6 @@ the stage that owns the work, and prints (rich tables, or stable JSON with `--js
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from lovspor import __version__
-from lovspor.settings import default_database_url
+from lovspor.cliutil import DbOpt, JsonOpt, db_url, fail
+from lovspor.cliutil import dump_json as print_json
 
 app = typer.Typer(
     help="Lovspor — follow Danish social law as it changes (crawl, diff, impact, dashboard).",
@@ -23,30 +22,6 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 out = Console()
-
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (sqlite:///file or postgresql://…). "
-        "Default: $LOVSPOR_DATABASE_URL or ./data/lovspor.sqlite",
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
-
-
-def db_url(value: str | None) -> str:
-    return value or default_database_url()
-
-
-def print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False))
-    sys.stdout.write("\n")
-
-
-def fail(message: str, code: int = 1) -> None:
-    console.print(f"[bold red]Fejl:[/] {message}")
-    raise typer.Exit(code)
 
 
 @app.command("import")

@@ -9,9 +9,6 @@ Loader problems and the resolution report go to stderr, so `--json` stays clean.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from lovspor import __version__
-from lovspor.settings import default_database_url
+from lovspor.cliutil import DbOpt, JsonOpt, db_url, dump_json, fail, parse_date, warn
 
 err = Console(stderr=True)
 out = Console()
@@ -37,9 +34,6 @@ KIND_LABEL = {"procedure": "procedure", "service": "ydelse (OS2bos)", "kle_subje
               "kle_group": "KLE-gruppe", "os2bos_activity": "aktivitet (OS2bos)",
               "processing_activity": "behandlingsaktivitet (KL)"}
 
-DbOpt = Annotated[str | None, typer.Option(
-    "--db", help="Database URL. Default: $LOVSPOR_DATABASE_URL or ./data/lovspor.sqlite")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 LawOpt = Annotated[list[str] | None, typer.Option(
     "--law", help="Law slug, e.g. serviceloven; repeatable.")]
 KleOpt = Annotated[str | None, typer.Option(
@@ -54,51 +48,27 @@ ImpactDirOpt = Annotated[Path | None, typer.Option(
     "($LOVSPOR_SHARED or ../shared).")]
 
 
-def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]Fejl:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def _dump(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-def _date(value: str | None, name: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        _fail(f"{name}: forventede en dato / expected a date as YYYY-MM-DD, fik / got {value!r}")
-    return None
-
-
-def _warn(lines: list[str]) -> None:
-    for line in lines:
-        err.print(f"[yellow]Advarsel:[/] {line}", highlight=False, soft_wrap=True)
-
-
 def _sources(impact_dir: Path | None, kle: str | None, mappings: list[Path] | None):  # type: ignore[no-untyped-def]
     """Resolve the impact folder (explicit, env or shared) and load the reference data."""
     from lovspor.impact_data import ImpactDataError, default_impact_dir, load_sources
 
     if impact_dir is not None:
         if not impact_dir.is_dir():
-            _fail(f"impact-mappen findes ikke / impact folder not found: {impact_dir} "
+            fail(f"impact-mappen findes ikke / impact folder not found: {impact_dir} "
                   "(--impact-dir / $LOVSPOR_IMPACT_DIR)")
         folder: Path | None = impact_dir
     else:
         folder, looked = default_impact_dir()
         if folder is None and not (kle or mappings):
-            _fail(f"impact-mappen blev ikke fundet / impact folder not found: kiggede i / looked "
+            fail(f"impact-mappen blev ikke fundet / impact folder not found: kiggede i / looked "
                   f"in {looked}. Angiv / set --impact-dir DIR (or $LOVSPOR_IMPACT_DIR, or "
                   "$LOVSPOR_SHARED to the folder holding impact/), or give --kle/--mappings.")
         if folder is None:
-            _warn([f"ingen impact-mappe / no impact folder at {looked}: only --kle/--mappings"])
+            warn([f"ingen impact-mappe / no impact folder at {looked}: only --kle/--mappings"])
     try:
         return load_sources(folder, kle, list(mappings or ()))
     except ImpactDataError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _build(inputs, sources):  # type: ignore[no-untyped-def]
@@ -265,29 +235,29 @@ def impact(
 
     bad = sorted(set(kind or ()) - set(KINDS))
     if bad:
-        _fail(f"--kind: ukendt / unknown {', '.join(bad)} (vælg / choose {', '.join(KINDS)})")
+        fail(f"--kind: ukendt / unknown {', '.join(bad)} (vælg / choose {', '.join(KINDS)})")
     if export is not None and export.suffix.lower() not in (".csv", ".graphml", ".gexf"):
-        _fail(f"--export: {export.name}: brug / use .csv, .graphml or .gexf")
+        fail(f"--export: {export.name}: brug / use .csv, .graphml or .gexf")
     act_eli = None
     if act:
         try:
             act_eli = resolve_eli(act)
         except NotFound as exc:
-            _fail(f"--act: {exc}")
+            fail(f"--act: {exc}")
     try:
-        window = Window(tuple(law or ()), _date(date_from, "--from"), _date(date_to, "--to"),
-                        act_eli, _date(in_force_from, "--in-force-from"),
-                        _date(in_force_to, "--in-force-to"))
-        with session_scope(db or default_database_url()) as s:
+        window = Window(tuple(law or ()), parse_date(date_from, "--from"), parse_date(date_to, "--to"),
+                        act_eli, parse_date(in_force_from, "--in-force-from"),
+                        parse_date(in_force_to, "--in-force-to"))
+        with session_scope(db or db_url(None)) as s:
             inputs = impact_inputs(s, window)
     except ImpactDataError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if not inputs.changes:
-        _fail(f"ingen ændringer / no changes for {window.describe()} in an analysed version")
+        fail(f"ingen ændringer / no changes for {window.describe()} in an analysed version")
     sources = _sources(impact_dir, kle, mappings)
     g, report, seconds = _build(inputs, sources)
     hits = walk(g, inputs.changes, kind or None)
-    _warn(_report_lines(report, sources))
+    warn(_report_lines(report, sources))
     err.print(f"[dim]kilder / sources {sources.seconds:.2f} s, graf / graph {seconds:.2f} s: "
               f"{len(g)} knuder / nodes, {g.edge_count} kanter / edges[/]")
     change_index: dict[str, int] = {}
@@ -312,7 +282,7 @@ def impact(
             rec["steps"] = [{"node": st.node, "label": st.label, "relation": st.relation,
                              "source": st.source} for st in h.path]
             records.append(rec)
-        _dump({"format": IMPACT_FORMAT, "lovspor_version": __version__,
+        dump_json({"format": IMPACT_FORMAT, "lovspor_version": __version__,
                "window": {"laws": list(window.laws), "from": window.date_from,
                           "to": window.date_to, "act": window.act,
                           "in_force_from": window.in_force_from,
@@ -370,12 +340,12 @@ def graph(
     from lovspor.impact_data import ImpactDataError, graph_inputs
 
     if export is not None and export.suffix.lower() not in (".graphml", ".gexf"):
-        _fail(f"--export: {export.name}: brug / use .graphml or .gexf")
+        fail(f"--export: {export.name}: brug / use .graphml or .gexf")
     try:
-        with session_scope(db or default_database_url()) as s:
-            inputs = graph_inputs(s, tuple(law or ()), _date(at, "--at"))
+        with session_scope(db or db_url(None)) as s:
+            inputs = graph_inputs(s, tuple(law or ()), parse_date(at, "--at"))
     except ImpactDataError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     sources = _sources(impact_dir, kle, mappings)
     g, report, seconds = _build(inputs, sources)
     if export is not None:
@@ -384,13 +354,13 @@ def graph(
                   "edges")
     versions = {s: v.eli for s, v in sorted(inputs.versions.items())}
     if json_out:
-        _warn([f"indlæsning / loading: {p}" for p in sources.problems[:8]])
-        _dump({"format": GRAPH_FORMAT, "lovspor_version": __version__,
+        warn([f"indlæsning / loading: {p}" for p in sources.problems[:8]])
+        dump_json({"format": GRAPH_FORMAT, "lovspor_version": __version__,
                "graph_versions": versions, "nodes": len(g), "edges": g.edge_count,
                "seconds": round(seconds, 3), "report": _report_dict(report, full=True),
                "problems": sources.problems})
         return
-    _warn([line for line in _report_lines(report, sources) if line.startswith("indlæsning")])
+    warn([line for line in _report_lines(report, sources) if line.startswith("indlæsning")])
     out.print("Graf over / graph over " + ", ".join(f"{s} {e}" for s, e in versions.items()),
               highlight=False)
     out.print(report.summary(), highlight=False)

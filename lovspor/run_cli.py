@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 
 from db.session import normalise_url
+from lovspor.cliutil import DbOpt
 from lovspor.settings import DEFAULT_BASE_URL, default_database_url
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
@@ -26,14 +27,6 @@ CRAWL_PARTIAL = 3  # `lovspor crawl`: done, but some documents failed (listed, r
 
 err = Console(stderr=True)
 
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (sqlite:///file or postgresql://…). "
-        "Default: $LOVSPOR_DATABASE_URL or ./data/lovspor.sqlite",
-    ),
-]
 PortOpt = Annotated[int, typer.Option("--port", help="Port for the dashboard.")]
 AddressOpt = Annotated[
     str,

@@ -416,9 +416,11 @@ def test_e2e_81a_insertion_reaches_kle_27_00_00(serviceloven_2015_2016: dict[str
     assert data["graph_versions"][LAW] == "lta/2016/1270"
     hit = next(h for h in data["hits"] if h["node"] == "kle:27.00.00")
     assert hit["tier"] == "direct" and hit["hops"] == 1
-    assert "serviceloven § 81 a inserted" in hit["changes"].split(" | ")
-    # inserted between LBK 2015/1284 and LBK 2016/1270 (LOV 2016/171 in between)
-    assert hit["readable"] == "§ 81 a indsat (i / in lta/2016/1270) → KLE 27.00.00"
+    # inserted between LBK 2015/1284 and LBK 2016/1270, by LOV 2016/171 § 1, nr. 1
+    by_171 = "by lov nr. 171 af 27. februar 2016, § 1, nr. 1"
+    assert f"serviceloven § 81 a inserted {by_171}" in hit["changes"].split(" | ")
+    assert hit["readable"].startswith("§ 81 a indsat (lov nr. 171 af 27. februar 2016")
+    assert hit["readable"].endswith("→ KLE 27.00.00")
     assert hit["steps"][-1]["source"].startswith("kle:kle/kle-emneplan-social.xml:")
 
 
