@@ -2,10 +2,12 @@
 
 Researchers need every number with the rule that produced it ("never one unexplained
 number"), because the unit changes the figure: acts, act–law pairs, act × § revisions,
-numbered items and §§ in force are different counts of "change". Until amending acts are
-parsed item by item (`lawdiff.amend`), changes are attributed from version diffs and the
-consolidated act's `Indledning` (which names the amending acts each version incorporates);
-each cell says which rule it used (see `RULES`).
+numbered items and §§ in force are different counts of "change". The diff-based columns
+count changes between consolidated versions, attributed to acts item by item where
+`lawdiff.attribute` could, else through the `Indledning` (which names the acts each version
+incorporates); the `*_instructions` columns count the same units from the amending acts' own
+items (`lawdiff.amend`), so a researcher sees where the two methods agree. Each cell says
+which rule it used (see `RULES`).
 
 Pure: plain facts in, plain rows out. The database side lives in `lovspor.analyze`.
 """
@@ -50,7 +52,19 @@ RULES: dict[str, str] = {
         "(two acts changing the same § in one consolidation count once). Year: the newer "
         "version's signing date."
     ),
-    "revisions:exact": "Distinct (act, §) from item-level attribution (lawdiff.amend).",
+    "revisions:exact": (
+        "Distinct (amending act, §) where a § differs between two consecutive versions and "
+        "the change is attributed item by item to that act (lawdiff.attribute: exact or same-§ "
+        "confidence). Year: the act's signing date (by signed) or the item's in-force date."
+    ),
+    "revisions:instructions": (
+        "From the amending acts' own text, not from diffs: distinct (amending act, §) that the "
+        "act's numbered items target, insert or renumber (lawdiff.amend), for every stored "
+        "act that amends the law, consolidated yet or not. Headings, chapters and annexes are "
+        "not §§; an item 'overalt i loven' counts once as '(hele loven)'. Year: the act's "
+        "signing date (by signed) or the item's in-force date (by in-force; 'unknown' when "
+        "the minister fixes it)."
+    ),
     # numbered items
     "items:intro": (
         "Numbered change items ('nr. 1-4, 6-9'): distinct (act, section, item) cited in the "
@@ -59,6 +73,11 @@ RULES: dict[str, str] = {
     "items:act-xml": (
         "As items:intro, but where the Indledning cites a whole section ('§ 1 i lov nr. …'), the "
         "section's item count is read from the stored amending act."
+    ),
+    "items:instructions": (
+        "From the amending acts' own text: distinct (amending act, section, item) of every "
+        "stored act whose section amends the law (lawdiff.amend), incorporated in a stored "
+        "version yet or not. Year as for revisions:instructions."
     ),
     "items:unknown": (
         "Whole sections cited by the Indledning whose amending act is not stored: their "
@@ -82,7 +101,9 @@ COUNT_COLUMNS = (
     "amending_acts",
     "act_law_pairs",
     "paragraph_revisions",
+    "paragraph_revisions_instructions",
     "change_items",
+    "change_items_instructions",
     "paragraphs_in_force",
     "words_in_force",
 )
@@ -123,6 +144,19 @@ class PairFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class InstructionFact:
+    """One numbered item of a stored amending act, as the act itself states it."""
+
+    law: str
+    act_eli: str
+    signed: dt.date | None  # the act's signing date
+    section: str  # "§ 1" of the amending act
+    item: str  # "12"
+    in_force: dt.date | None
+    paragraphs: tuple[str, ...]  # §§ of the law its instructions touch; "(hele loven)"
+
+
+@dataclass(frozen=True, slots=True)
 class StatsRow:
     scope: str  # "law-year" | "all-laws-year" | "all"
     law: str  # slug, or "ALL"
@@ -142,6 +176,11 @@ class StatsRow:
     change_items_rule: str
     paragraphs_in_force_rule: str
     words_in_force_rule: str
+    # side by side with the diff-based columns: the same units read from the acts' items
+    paragraph_revisions_instructions: int = 0
+    change_items_instructions: int = 0
+    paragraph_revisions_instructions_rule: str = "none"
+    change_items_instructions_rule: str = "none"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -188,6 +227,8 @@ class _Cell:
     items: set[tuple[str, str, int]] = field(default_factory=set)
     item_rules: set[str] = field(default_factory=set)
     unknown_sections: set[tuple[str, str]] = field(default_factory=set)
+    instr_items: set[tuple[str, str, str]] = field(default_factory=set)
+    instr_revisions: set[tuple[str, str]] = field(default_factory=set)
 
 
 def compute_stats(
@@ -199,11 +240,13 @@ def compute_stats(
     laws: Iterable[str] | None = None,
     from_year: int | None = None,
     to_year: int | None = None,
+    instructions: Sequence[InstructionFact] = (),
 ) -> StatsResult:
     """Counts per law × year, per year over all laws, and for the whole period.
 
     ``section_items`` maps (law slug, act ELI, section "§ 1") to that section's number of
-    items, for citations of a whole section.
+    items, for citations of a whole section. ``instructions`` (the stored acts' items) give
+    the instruction-based columns beside the diff-based ones.
     """
     section_items = section_items or {}
     wanted = set(laws) if laws else None
@@ -271,6 +314,13 @@ def compute_stats(
                 cell(pair.law, y).revisions.add((unit, c.paragraph))
                 cell(pair.law, y).revision_rules.add("version×§")
 
+    for f in instructions:
+        if wanted is not None and f.law not in wanted:
+            continue
+        c = cell(f.law, year_of(f.signed if by == "signed" else f.in_force))
+        c.instr_items.add((f.act_eli, f.section, f.item))
+        c.instr_revisions.update((f.act_eli, p) for p in f.paragraphs)
+
     # Snapshots: the latest version on or before each year end.
     by_law: dict[str, list[tuple[dt.date, VersionFacts]]] = defaultdict(list)
     for v in versions:
@@ -315,6 +365,8 @@ def compute_stats(
         act_rules = {r for c in cs for r in c.act_rules}
         rev_rules = {r for c in cs for r in c.revision_rules}
         item_rules = {r for c in cs for r in c.item_rules}
+        i_items = {(c.law, *i) for c in cs for i in c.instr_items}
+        i_rev = {(c.law, *r) for c in cs for r in c.instr_revisions}
         return StatsRow(
             scope=scope,
             law=law,
@@ -334,6 +386,10 @@ def compute_stats(
             change_items_rule=_join_rules(f"items:{r}" for r in item_rules),
             paragraphs_in_force_rule="in-force:snapshot" if snaps else "none",
             words_in_force_rule="words:snapshot" if snaps else "none",
+            paragraph_revisions_instructions=len(i_rev),
+            change_items_instructions=len(i_items),
+            paragraph_revisions_instructions_rule="revisions:instructions" if i_items else "none",
+            change_items_instructions_rule="items:instructions" if i_items else "none",
         )
 
     rows: list[StatsRow] = []

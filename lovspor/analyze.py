@@ -16,17 +16,54 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from db.models import AmendingLink, ChangeRow, Document, Law, ProvisionRow, Setting, Version
+from db.models import (
+    AmendingLink,
+    ChangeAttributionRow,
+    ChangeRow,
+    Document,
+    InstructionRow,
+    Law,
+    ProvisionRow,
+    Setting,
+    Version,
+)
 from db.session import session_scope
 from db.store import decompress
 from lawdiff.diff import diff_versions
-from lawdiff.model import ActRef, DocKind, LawDocument, Level, Provision, ProvisionChange
+from lawdiff.model import (
+    ActRef,
+    Attribution,
+    DocKind,
+    LawDocument,
+    Level,
+    Provision,
+    ProvisionChange,
+)
 from lawdiff.parse import ParseError, load_root, parse_document
-from lawdiff.stats import ChangeFact, PairFacts, StatsResult, VersionFacts, compute_stats
+from lawdiff.stats import (
+    ChangeFact,
+    InstructionFact,
+    PairFacts,
+    StatsResult,
+    VersionFacts,
+    compute_stats,
+)
 from lawdiff.stats import version_size as _version_size
+from lovspor.amendments import (
+    ActCache,
+    ActsReport,
+    attribute_pair,
+    attribution_key,
+    clear_attr_marker,
+    pair_intro,
+    pair_refs,
+    read_attr_marker,
+    store_acts,
+    write_attr_marker,
+)
 
 PAIR_KEY = "analyze.pair.{}"  # settings key per version → what it was diffed against
 START = "start"  # first version of a chain
@@ -45,6 +82,15 @@ class AnalyzeReport:
     identity_breaks: list[tuple[str, str]] = field(default_factory=list)  # (law, eli)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (eli, reason)
     seconds: float = 0.0
+    acts_parsed: int = 0  # amending acts whose instructions were (re)stored in this run
+    acts_skipped: int = 0  # already stored with the same bytes and parser
+    instructions: int = 0  # instruction rows written in this run
+    instructions_unparsed: int = 0
+    pairs_attributed: int = 0  # pairs whose provenance was (re)computed in this run
+    attribution_skipped: int = 0
+    # per pair (all stored pairs): coverage and what could not be attributed, and why
+    attribution: list[dict[str, object]] = field(default_factory=list)
+    seconds_amendments: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -58,6 +104,14 @@ class AnalyzeReport:
             "identity_breaks": [{"law": law, "eli": eli} for law, eli in self.identity_breaks],
             "failed": [{"eli": e, "reason": r} for e, r in self.failed],
             "seconds": round(self.seconds, 3),
+            "acts_parsed": self.acts_parsed,
+            "acts_skipped": self.acts_skipped,
+            "instructions": self.instructions,
+            "instructions_unparsed": self.instructions_unparsed,
+            "pairs_attributed": self.pairs_attributed,
+            "attribution_skipped": self.attribution_skipped,
+            "seconds_amendments": round(self.seconds_amendments, 3),
+            "attribution": self.attribution,
         }
 
 
@@ -164,7 +218,7 @@ def _store_provisions(
     if not provs:
         return 0
     session.execute(
-        insert(ProvisionRow),
+        ProvisionRow.__table__.insert(),
         [
             {
                 "version_id": version_id,
@@ -245,6 +299,7 @@ def _run_step(
     provs = list(doc.provisions)
     report.provisions_stored += _store_provisions(session, step.law_id, cur.id, provs)
     session.execute(delete(ChangeRow).where(ChangeRow.new_version_id == cur.id))
+    clear_attr_marker(session, cur.id)  # fresh change rows: provenance must be redone
     if step.prev is not None and not step.identity_break:
         old = cache.get(step.prev.id)
         if old is None:
@@ -261,7 +316,7 @@ def _run_step(
         signed = cur.signed or doc.meta.signed
         if changes:
             session.execute(
-                insert(ChangeRow),
+                ChangeRow.__table__.insert(),
                 [
                     change_record(
                         c,
@@ -337,8 +392,51 @@ def analyze(
             run_all(lambda: bar.advance(task))
     else:
         run_all(lambda: None)
+    t1 = time.perf_counter()
+    amendments(db_url, report, laws)
+    report.seconds_amendments = time.perf_counter() - t1
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def amendments(db_url: str, report: AnalyzeReport, laws: Iterable[str] | None = None) -> None:
+    """Store every new amending act's instructions (one transaction), then (re)attribute
+    each pair whose diff, library or set of stored incorporated acts changed (one
+    transaction per pair)."""
+    cache = ActCache()
+    acts_report = ActsReport()
+    with session_scope(db_url) as s:
+        acts = store_acts(s, cache, acts_report)
+        pairs = pair_refs(s, _chains(s, laws))
+    report.acts_parsed, report.acts_skipped = acts_report.parsed, acts_report.skipped
+    report.instructions = acts_report.instructions
+    report.instructions_unparsed = acts_report.unparsed
+    for pair in pairs:
+        with session_scope(db_url) as s:
+            old_key, summary = read_attr_marker(s, pair.new_id)
+            # the acts the Indledning names are kept in the summary: no re-read when unchanged
+            intro = None
+            if (
+                summary is not None
+                and old_key
+                and old_key.startswith(f"{pair.marker}|{pair.new_document_id}|")
+            ):
+                named = summary.get("named_acts", [])
+            else:
+                intro = pair_intro(s, pair)
+                named = [r.eli for r in intro.incorporated] if intro else []
+            key = attribution_key(pair, named, acts)
+            if old_key == key and summary is not None:
+                report.attribution_skipped += 1
+                report.attribution.append({**summary, "redone": False})
+                continue
+            if intro is None:
+                intro = pair_intro(s, pair)
+            base = load_provisions(s, pair.old_id)
+            summary = attribute_pair(s, pair, acts, cache, base, intro)
+            write_attr_marker(s, pair.new_id, key, summary)
+        report.pairs_attributed += 1
+        report.attribution.append({**summary, "redone": True})
 
 
 # --- reading back: changes and statistics ------------------------------------------------
@@ -387,6 +485,7 @@ def stats_facts(
                     acts = ()
                 rows = session.execute(
                     select(
+                        ChangeRow.id,
                         ChangeRow.paragraph_key,
                         ChangeRow.kind,
                         ChangeRow.level,
@@ -395,15 +494,25 @@ def stats_facts(
                         ChangeRow.attribution,
                     ).where(ChangeRow.new_version_id == v.id, ChangeRow.old_version_id == prev.id)
                 ).all()
-                facts = tuple(
-                    ChangeFact(
-                        r.paragraph_key,
-                        r.kind,
-                        r.level,
-                        r.in_force,
-                        r.act_eli if r.attribution == "exact" else None,
+                atts: dict[int, list[tuple[str, dt.date | None]]] = {}
+                for cid, a_eli, a_in_force in session.execute(
+                    select(
+                        ChangeAttributionRow.change_id,
+                        ChangeAttributionRow.act_eli,
+                        ChangeAttributionRow.in_force,
                     )
+                    .join(ChangeRow, ChangeRow.id == ChangeAttributionRow.change_id)
+                    .where(
+                        ChangeRow.new_version_id == v.id,
+                        ChangeAttributionRow.confidence.in_(("exact", "paragraph")),
+                    )
+                ):
+                    atts.setdefault(cid, []).append((a_eli, a_in_force))
+                # one fact per attributed item: (act, §) is certain at exact and § confidence
+                facts = tuple(
+                    ChangeFact(r.paragraph_key, r.kind, r.level, f_in_force, f_eli)
                     for r in rows
+                    for f_eli, f_in_force in atts.get(r.id) or [(None, r.in_force)]
                 )
                 pairs.append(
                     PairFacts(
@@ -429,6 +538,40 @@ def stats_facts(
     return versions, pairs, section_items
 
 
+_NOT_A_PARAGRAPH = {"heading", "chapter", "part", "annex", "act_item"}
+
+
+def instruction_facts(session: Session, laws: Iterable[str] | None = None) -> list[InstructionFact]:
+    """The stored acts' numbered items per law, with the §§ their instructions touch."""
+    wanted = set(laws) if laws else None
+    q = (
+        select(InstructionRow, Document.signed)
+        .join(Document, Document.id == InstructionRow.document_id)
+        .where(InstructionRow.law_slug.is_not(None))
+        .order_by(InstructionRow.act_eli, InstructionRow.seq)
+    )
+    items: dict[tuple[str, str, str, str], tuple[dt.date | None, dt.date | None, set[str]]] = {}
+    for r, signed in session.execute(q):
+        if wanted is not None and r.law_slug not in wanted:
+            continue
+        key = (r.law_slug, r.act_eli, r.section, r.item)
+        paras = items.setdefault(key, (signed, r.in_force, set()))[2]
+        keys: list[str] = []
+        for t in r.targets or []:
+            if t.get("kind") == "law":
+                paras.add("(hele loven)")
+            elif t.get("kind") not in _NOT_A_PARAGRAPH:
+                keys.extend(k for k in (t.get("key"), t.get("new_key")) if k)
+        detail = r.detail or {}
+        keys.extend(detail.get("new_keys", []))
+        keys.extend(k for pair in detail.get("renumber", []) for k in pair)
+        paras.update(k.split(",", 1)[0] for k in keys if k.startswith("§"))
+    return [
+        InstructionFact(law, eli, signed, sec, item, in_force, tuple(sorted(paras)))
+        for (law, eli, sec, item), (signed, in_force, paras) in items.items()
+    ]
+
+
 def statistics(
     db_url: str,
     *,
@@ -440,6 +583,7 @@ def statistics(
     laws = list(laws) if laws else None
     with session_scope(db_url) as s:
         versions, pairs, section_items = stats_facts(s, laws)
+        instructions = instruction_facts(s, laws)
     return compute_stats(
         versions,
         pairs,
@@ -448,6 +592,7 @@ def statistics(
         laws=laws,
         from_year=from_year,
         to_year=to_year,
+        instructions=instructions,
     )
 
 
@@ -462,6 +607,10 @@ class StoredChange:
     act_eli: str | None
     act_label: str | None
     attribution: str | None
+    act_section: str | None = None
+    act_item: str | None = None
+    attribution_note: str | None = None
+    attributions: tuple[Attribution, ...] = ()  # every item behind it (first = act_* columns)
 
 
 def stored_changes(
@@ -490,6 +639,20 @@ def stored_changes(
         q = q.where(ChangeRow.signed <= date_to)
     out: list[StoredChange] = []
     with session_scope(db_url) as s:
+        atts: dict[int, list[Attribution]] = {}
+        aq = (
+            select(ChangeAttributionRow)
+            .join(ChangeRow, ChangeRow.id == ChangeAttributionRow.change_id)
+            .join(Law, Law.id == ChangeRow.law_id)
+            .where(Law.slug == law)
+            .order_by(ChangeAttributionRow.id)
+        )
+        for a in s.scalars(aq):
+            atts.setdefault(a.change_id, []).append(
+                Attribution(
+                    a.act_eli, a.act_label, a.act_section, a.act_item, a.in_force, a.confidence
+                )
+            )
         for r, old_eli, new_eli in s.execute(q):
             ch = ProvisionChange(
                 kind=ChangeKind(r.kind),
@@ -512,6 +675,10 @@ def stored_changes(
                     r.act_eli,
                     r.act_label,
                     r.attribution,
+                    r.act_section,
+                    r.act_item,
+                    r.attribution_note,
+                    tuple(atts.get(r.id, ())),
                 )
             )
     return out

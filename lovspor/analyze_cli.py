@@ -80,6 +80,35 @@ def analyze(
         f"{report.pairs_skipped} allerede analyseret, {report.changes} ændringer gemt "
         f"({report.seconds:.1f} s)"
     )
+    err.print(
+        f"Ændringslove: {report.acts_parsed} læst ({report.instructions} instruktioner, "
+        f"{report.instructions_unparsed} ikke forstået), {report.acts_skipped} uændrede · "
+        f"hjemmel beregnet for {report.pairs_attributed} par, {report.attribution_skipped} "
+        f"uændrede ({report.seconds_amendments:.1f} s)"
+    )
+    for p in report.attribution:
+        mark = (
+            ""
+            if p["complete"]
+            else " (ufuldstændig: "
+            + (
+                ", ".join(p["missing_acts"]) + " mangler"
+                if p["missing_acts"]
+                else "forrige version"
+            )
+            + ")"
+        )
+        err.print(
+            f"  {p['law']} {p['old']} → {p['new']}: {p['changes']} ændringer, dækning "
+            f"{p['coverage']:.1%} (exact {p['exact']}, paragraph {p['paragraph']}, act {p['act']}, "
+            f"no_act {p['no_act']}, unattributed {p['unattributed']}){mark}",
+            highlight=False,
+        )
+        for x in p["not_attributed"]:
+            if x["status"] == "unattributed":
+                err.print(
+                    f"      ikke henført {x['kind']} {x['key']}: {x['reason']}", highlight=False
+                )
     for law_slug, eli in report.identity_breaks:
         err.print(f"Ny identitetslinje: {law_slug} {eli} (erstattende hovedlov, ikke diffet)")
     for eli, reason in report.failed:
@@ -132,16 +161,32 @@ def diff(
     ] = None,
     db: DbOpt = None,
 ) -> None:
-    """Redline of two versions of a law, provision by provision."""
-    from lawdiff.diff import diff_versions, render_html, render_text, to_json
+    """Redline of two versions of a law, provision by provision, each change with its
+    provenance (amending act, § and item, in-force date) when the versions are consecutive."""
+    from lawdiff.diff import change_to_dict, diff_versions, render_html, summary
 
     if fmt not in ("text", "json", "html"):
         _fail(f"--format must be text, json or html, not {fmt!r}")
     a, b = _load(eli_a, db), _load(eli_b, db)
-    changes = _select(diff_versions(a.provisions, b.provisions), provision)
+    all_changes = diff_versions(a.provisions, b.provisions)
+    prov, why = _diff_provenance(db, a, b, all_changes)
+    changes = _select(all_changes, provision)
     if fmt == "json":
-        sys.stdout.write(
-            to_json(changes, old=a.meta.eli, new=b.meta.eli, provision=provision) + "\n"
+        from lovspor.amendments import attribution_dict
+
+        _dump(
+            {
+                "format": "lovspor.diff/1",
+                "old": a.meta.eli,
+                "new": b.meta.eli,
+                "provision": provision,
+                "provenance": why or "attributed from the stored amending acts",
+                "summary": summary(changes),
+                "changes": [
+                    {**change_to_dict(c), **_prov_fields(prov, c, attribution_dict)}
+                    for c in changes
+                ],
+            }
         )
     elif fmt == "html":
         title = f"{a.meta.short_name or a.meta.eli} → {b.meta.short_name or b.meta.eli}"
@@ -151,7 +196,68 @@ def diff(
     else:
         use_color = out.is_terminal if color is None else color
         head = f"{a.meta.eli} ({a.meta.signed}) → {b.meta.eli} ({b.meta.signed})"
-        sys.stdout.write(head + "\n\n" + render_text(changes, color=use_color))
+        if why:
+            head += f"\n(ingen hjemmel: {why})"
+        lines = {id(c): _prov_line(prov, c) for c in changes} if prov is not None else {}
+        sys.stdout.write(head + "\n\n" + render_with_provenance(changes, lines, use_color))
+
+
+def _diff_provenance(db: str | None, a, b, changes):  # type: ignore[no-untyped-def]
+    """{id(change): AttributedChange} for consecutive versions, else (None, why)."""
+    from db.session import session_scope
+    from lovspor.amendments import provenance_for
+
+    try:
+        with session_scope(_url(db)) as s:
+            res, why = provenance_for(s, a, b, changes)
+    except Exception as exc:
+        return None, f"provenance unavailable: {exc}"
+    if res is None:
+        return None, why
+    return {id(r.change): r for r in res}, ""
+
+
+def _prov_fields(prov, c, attribution_dict):  # type: ignore[no-untyped-def]
+    r = prov.get(id(c)) if prov is not None else None
+    if r is None:
+        return attribution_dict(None, (), None)
+    status = r.status
+    if status == "attributed":
+        status = min((x.confidence for x in r.attributions), key=_CONF.index)
+    return attribution_dict(status, r.attributions, r.reason or None)
+
+
+def _prov_line(prov, c) -> str:  # type: ignore[no-untyped-def]
+    from lovspor.amendments import provenance_line
+
+    f = _prov_fields(prov, c, lambda st, atts, note: (st, atts, note))
+    return provenance_line(*f)
+
+
+_CONF = ["exact", "paragraph", "act"]
+
+
+def render_with_provenance(changes, lines: dict[int, str], color: bool) -> str:  # type: ignore[no-untyped-def]
+    """`lawdiff.diff.render_text`, change by change, with a provenance line under each."""
+    from lawdiff.diff import render_text, summary
+
+    if not changes:
+        return "No changes.\n"
+    out: list[str] = []
+    current = None
+    for c in changes:
+        block = render_text([c], color=color).rstrip("\n").split("\n")
+        block = block[:-2] if len(block) > 2 and block[-2] == "" else block[:-1]
+        if c.paragraph_key == current:
+            block = block[1:]
+        elif current is not None:
+            out.append("")
+        current = c.paragraph_key
+        out.extend(block)
+        if id(c) in lines:
+            out.append(f"      {lines[id(c)]}")
+    out.append("\n" + ", ".join(f"{v} {k}" for k, v in summary(changes).items()))
+    return "\n".join(out) + "\n"
 
 
 # --- changes -----------------------------------------------------------------------------
@@ -164,8 +270,10 @@ def changes(
     json_out: JsonOpt = False,
     db: DbOpt = None,
 ) -> None:
-    """Stored changes of one law, by the signing date of the version that brought them."""
-    from lawdiff.diff import change_to_dict, render_text
+    """Stored changes of one law, by the signing date of the version that brought them, each
+    with its provenance: amending act, § and item, in-force date, confidence."""
+    from lawdiff.diff import change_to_dict
+    from lovspor.amendments import attribution_dict, provenance_line
     from lovspor.analyze import law_exists, stored_changes
 
     url = _url(db)
@@ -185,11 +293,14 @@ def changes(
                         "old_version": r.old_eli,
                         "new_version": r.new_eli,
                         "signed": r.signed,
+                        **change_to_dict(r.change),
+                        **attribution_dict(r.attribution, r.attributions, r.attribution_note),
+                        # the stored columns (first attribution; older rows: act-level only)
                         "in_force": r.in_force,
                         "act_eli": r.act_eli,
                         "act_label": r.act_label,
-                        "attribution": r.attribution,
-                        **change_to_dict(r.change),
+                        "act_section": r.act_section,
+                        "act_item": r.act_item,
                     }
                     for r in rows
                 ],
@@ -198,10 +309,11 @@ def changes(
         return
     pair = None
     batch: list = []
+    lines: dict[int, str] = {}
 
     def flush() -> None:
         if batch:
-            sys.stdout.write(render_text(batch, color=out.is_terminal) + "\n")
+            sys.stdout.write(render_with_provenance(batch, lines, out.is_terminal) + "\n")
 
     for r in rows:
         if (r.old_eli, r.new_eli) != pair:
@@ -210,6 +322,7 @@ def changes(
             pair = (r.old_eli, r.new_eli)
             sys.stdout.write(f"=== {r.old_eli} → {r.new_eli} (underskrevet {r.signed}) ===\n")
         batch.append(r.change)
+        lines[id(r.change)] = provenance_line(r.attribution, r.attributions, r.attribution_note)
     flush()
     if not rows:
         err.print("Ingen ændringer i perioden (er `lovspor analyze` kørt?)")
@@ -302,7 +415,9 @@ def stats(
         _dump(stats_payload(result, by))
         return
     t = Table(title=f"Lovspor {__version__} · ændringer pr. lov og år (år efter: {by})")
-    for col in ("lov", "år", "love", "lov-par", "§-rev.", "ændr.nr.", "§§ i kraft", "ord"):
+    cols = ("lov", "år", "love", "lov-par", "§-rev. diff", "§-rev. instr.", "ændr.nr. intro",
+            "ændr.nr. instr.", "§§ i kraft", "ord")  # fmt: skip
+    for col in cols:
         t.add_column(col, justify="left" if col == "lov" else "right")
 
     def add(r, style: str | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -312,8 +427,10 @@ def stats(
             str(r.amending_acts),
             str(r.act_law_pairs),
             str(r.paragraph_revisions),
+            str(r.paragraph_revisions_instructions),
             str(r.change_items)
             + (f" (+{r.items_unknown_sections}?)" if r.items_unknown_sections else ""),
+            str(r.change_items_instructions),
             "" if r.paragraphs_in_force is None else str(r.paragraphs_in_force),
             "" if r.words_in_force is None else str(r.words_in_force),
             style=style,
@@ -334,6 +451,8 @@ def stats(
                 r.paragraph_revisions_rule,
                 r.change_items_rule,
                 r.paragraphs_in_force_rule,
+                r.paragraph_revisions_instructions_rule,
+                r.change_items_instructions_rule,
             )
             for code in rule.split("+")
             if code != "none"

@@ -1,0 +1,178 @@
+"""CLI commands `act` and `consolidate` (registered on `lovspor.cli.app`).
+
+`act` shows what an amending act does to each law, item by item, and which stored changes
+each item made; `consolidate` prints Lovspor's unofficial consolidation of a law as of a date,
+or (`--check`) replays every stored pair against the real next consolidated act.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from lovspor import __version__
+from lovspor.analyze_cli import DbOpt, JsonOpt, _date, _dump, _fail, _url, err
+
+ACT_FORMAT = "lovspor.act/1"
+CONSOLIDATE_FORMAT = "lovspor.consolidate/1"
+CHECK_FORMAT = "lovspor.consolidate-check/1"
+
+
+def act(
+    eli: Annotated[str, typer.Argument(help="The amending act: lta/2016/171 (or its URL).")],
+    json_out: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """An amending act's instructions per amended law: parse status, in-force date and rule,
+    and the stored changes each item made (run `lovspor analyze` first)."""
+    from db.session import session_scope
+    from lovspor.amendments import act_report
+    from lovspor.analyze import normalise_eli
+
+    with session_scope(_url(db)) as s:
+        rep = act_report(s, normalise_eli(eli))
+    if rep is None:
+        _fail(f"{normalise_eli(eli)} is not stored (run `lovspor import` / `lovspor analyze`)")
+    assert rep is not None
+    if json_out:
+        _dump({"format": ACT_FORMAT, "lovspor_version": __version__, **rep})
+        return
+    w = sys.stdout.write
+    w(f"{rep['label']} ({rep['eli']})\n{rep['title'] or ''}\n")
+    w(
+        f"{rep['items']} ændringsnumre, {rep['items_parsed']} forstået, "
+        f"{rep['instructions']} instruktioner, {rep['changes']} henførte ændringer\n"
+    )
+    for sec in rep["sections"]:
+        law = sec["law"] or "(lov ikke i databasen)"
+        w(f"\n{sec['section']} · {sec['law_title'] or '?'} [{law}]\n")
+        for it in sec["items"]:
+            when = (
+                f"i kraft {it['in_force']}"
+                if it["in_force"]
+                else f"ikrafttræden: {it['in_force_status']}"
+            )
+            flag = "" if it["parsed"] else "  [IKKE FORSTÅET]"
+            w(f"  nr. {it['item']} ({when}){flag}\n")
+            for ins in it["instructions"]:
+                targets = ", ".join(t for t in ins["targets"] if t) or "-"
+                line = f"    {ins['action']}: {targets}"
+                if ins.get("position"):
+                    line += f" ({ins['position']})"
+                if not ins["parsed"]:
+                    line += f" — {ins['reason']}\n      »{ins['sentence']}«"
+                w(line + "\n")
+            for ch in it["changes"]:
+                w(
+                    f"    → {ch['law']} {ch['old_version']} → {ch['new_version']}: "
+                    f"{ch['kind']} {ch['key']} ({ch['confidence']})\n"
+                )
+            if it["in_force_rule"] and it["in_force_status"] != "date":
+                w(f"    ikrafttrædelse: {it['in_force_rule']}\n")
+
+
+def consolidate(
+    law: Annotated[str, typer.Option("--law", help="Law slug, e.g. serviceloven.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: today).")
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Replay every stored pair and compare with the real next version."
+        ),
+    ] = False,
+    include_undated: Annotated[
+        bool,
+        typer.Option(
+            "--include-undated",
+            help="Also apply items whose in-force date is left to the minister or unknown.",
+        ),
+    ] = False,
+    changed_only: Annotated[
+        bool, typer.Option("--changed-only", help="Text: print only provisions that changed.")
+    ] = False,
+    json_out: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Lovspor's unofficial consolidation of a law as of a date (the newest stored version
+    plus the later acts' items in force by then), or with --check the consolidator measured
+    against every stored consolidated act."""
+    from db.session import session_scope
+    from lovspor.amendments import check_pairs, consolidate_ahead
+    from lovspor.analyze import law_exists
+
+    url = _url(db)
+    if not law_exists(url, law):
+        _fail(f"unknown law {law!r} (see `lovspor laws`)")
+    if check:
+        with session_scope(url) as s:
+            rep = check_pairs(s, law)
+        assert rep is not None
+        if json_out:
+            _dump({"format": CHECK_FORMAT, "lovspor_version": __version__, **rep})
+            return
+        _print_check(rep)
+        return
+    day = _date(as_of, "--as-of") or dt.date.today()
+    with session_scope(url) as s:
+        res = consolidate_ahead(s, law, day, include_undated=include_undated)
+    if res is None:
+        _fail(f"{law} has no stored version")
+    assert res is not None
+    if json_out:
+        _dump({"format": CONSOLIDATE_FORMAT, "lovspor_version": __version__, **res})
+        return
+    _print_consolidation(res, changed_only)
+
+
+def _print_consolidation(res: dict[str, Any], changed_only: bool) -> None:
+    w = sys.stdout.write
+    bar = "=" * 78
+    w(f"{bar}\nLOVSPORS UOFFICIELLE KONSOLIDERING — IKKE DEN OFFICIELLE TEKST\n{res['label']}\n")
+    w(f"{res['title']} ({res['law']}) pr. {res['as_of']}, grundlag {res['base_version']}\n{bar}\n")
+    for a in res["acts_applied"]:
+        items = ", ".join(f"{i['section']} nr. {i['item']}" for i in a["items"])
+        w(f"Anvendt: {a['label']} ({a['eli']}): {items}\n")
+    if not res["acts_applied"]:
+        w("Anvendt: ingen senere ændringslove i kraft på datoen\n")
+    for x in res["not_applied"]:
+        w(f"Ikke anvendt: {x['act_label']} {x['section']} nr. {x['item']}: {x['reason']}\n")
+    for x in res["acts_not_stored"]:
+        w(f"Ikke anvendt: {x['eli']}: {x['reason']}\n")
+    ins = res["instructions"]
+    w(f"Instruktioner: {ins['applied']} anvendt, {ins['failed']} fejlede, {ins['skipped']} sprunget over\n")  # fmt: skip
+    for p in ins["problems"]:
+        w(f"  {p['status']} {p['act_item']}: {p['reason']}\n")
+    w(f"{res['changed']} bestemmelser ændret i forhold til {res['base_version']}\n\n")
+    for p in res["provisions"]:
+        if changed_only and not p["changed"]:
+            continue
+        indent = "  " * p["key"].count(",")
+        mark = "* " if p["changed"] else ""
+        w(f"{indent}{mark}{p['label'] or p['key']} {p['text']}\n")
+    w(f"\n{bar}\n{res['label']}\n")
+
+
+def _print_check(rep: dict[str, Any]) -> None:
+    w = sys.stdout.write
+    w(f"Konsolideringstjek for {rep['law']} (Lovspors uofficielle konsolidering mod de rigtige LBK'er)\n")  # fmt: skip
+    for p in rep["pairs"]:
+        w(
+            f"\n{p['old']} → {p['new']}: {p['items']} numre, {p['applied']}/{p['instructions']} "
+            f"instruktioner anvendt, {p['failed']} fejlede; {p['changed']} ændrede bestemmelser "
+            f"({p['without_act']} uden ændringslov); forudsagt præcist {p['predicted_exactly']}"
+            f"/{p['of']} = {p['rate']:.1%}\n"
+        )
+        for c in p["changed_provisions"]:
+            if c["status"] != "identical" and not c["without_act"]:
+                w(f"  {c['status']:<9} {c['key']}: {c['difference']}\n")
+        for f in p["failures"]:
+            w(f"  fejlede {f['act_item']}: {f['reason']}\n")
+    for x in rep["skipped"]:
+        err.print(f"Sprunget over {x['old']} → {x['new']}: {x['reason']}", highlight=False)
+    if rep["rate"] is not None:
+        w(f"\nI alt forudsagt præcist {rep['predicted_exactly']}/{rep['of']} = {rep['rate']:.1%}\n")

@@ -1,0 +1,971 @@
+"""Database ↔ `lawdiff.amend` / `attribute` / `consolidate`: instructions, provenance, and
+Lovspor's unofficial consolidation, read from and written to the database.
+
+Three jobs, each incremental so that `lovspor analyze` stays cheap on a re-run:
+
+- `store_acts`: every stored amending act is parsed once into `InstructionRow`s; a settings
+  row per act remembers the document's sha256 and the fingerprint of the parsing library, so
+  a new revision of the act, or a new version of the parser, re-parses it (and nothing else);
+- `attribute_pairs`: every stored pair of consecutive versions gets the provenance of each
+  change (`ChangeRow` act columns + every attribution in `ChangeAttributionRow`); a settings
+  row per pair remembers which stored acts it was attributed with, so storing one of the acts
+  its Indledning names (or a new library) redoes exactly that pair;
+- `consolidate_ahead` / `check_pairs`: the newest version plus the later acts' instructions
+  ("text as of D"), and the replay of every complete stored pair against the real next LBK.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import itertools
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, aliased
+
+from db.models import (
+    AmendingLink,
+    ChangeAttributionRow,
+    ChangeRow,
+    Document,
+    InstructionRow,
+    Law,
+    Setting,
+    Version,
+)
+from db.store import decompress
+from lawdiff.amend import AmendingAct, AmendmentItem, Instruction, parse_amending_act, select_items
+from lawdiff.attribute import AttributedChange, attribute
+from lawdiff.consolidate import apply_instructions, check_against, normalise
+from lawdiff.model import (
+    ActRef,
+    Attribution,
+    ChangeKind,
+    DocKind,
+    Intro,
+    LawDocument,
+    Level,
+    Provision,
+    ProvisionChange,
+    TokenOp,
+)
+from lawdiff.parse import ParseError, char_text, load_root, parse_document
+from lawdiff.refs import act_label, normalize_law_title, parse_intro
+
+ACT_KEY = "analyze.act.{}"  # act ELI → "sha256|library fingerprint"
+ATTR_KEY = "analyze.attr.{}"  # version id → {"key": …, "summary": {…}}
+CONFIDENCE = ("exact", "paragraph", "act")  # best first
+LIBRARY = ("lawdiff.amend", "lawdiff.attribute", "lawdiff.consolidate", "lawdiff.refs")
+UNDATED = ("ministerial", "publication", "unknown")
+
+
+@cache
+def library_fingerprint() -> str:
+    """Hash of the instruction parser's source: stored instructions and attributions made by
+    an older parser are redone (the parser is being tuned; its output is derived data)."""
+    h = hashlib.sha1()
+    for name in LIBRARY:
+        spec = importlib.util.find_spec(name)  # type: ignore[attr-defined]
+        if spec and spec.origin:
+            h.update(Path(spec.origin).read_bytes())
+    return h.hexdigest()[:16]
+
+
+# --- reading documents ---------------------------------------------------------------------
+
+
+def read_intro(data: bytes, source: str = "<bytes>") -> Intro | None:
+    """A consolidated act's Indledning (incorporated and not-incorporated acts) without
+    building its provision tree."""
+    root = load_root(data, source)
+    ind = root.find("DokumentIndhold/Indledning")
+    if ind is None:
+        return None
+    return parse_intro("\n".join(char_text(ex) for ex in ind.iterchildren("Exitus")))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAct:
+    document_id: int
+    eli: str
+    sha256: str
+    kind: str | None
+    signed: dt.date | None
+
+
+def stored_acts(session: Session) -> dict[str, StoredAct]:
+    """Newest revision of every stored act that may hold amending sections (LOV Æ, and main
+    acts whose closing §§ amend other laws)."""
+    q = select(Document.id, Document.eli, Document.sha256, Document.kind, Document.signed).where(
+        Document.is_latest.is_(True),
+        Document.parse_status == "ok",
+        Document.kind.in_((DocKind.AMENDING_ACT.value, DocKind.MAIN_ACT.value)),
+    )
+    return {r.eli: StoredAct(r.id, r.eli, r.sha256, r.kind, r.signed) for r in session.execute(q)}
+
+
+class ActCache:
+    """Parsed amending acts for one run (an act is parsed at most once per process)."""
+
+    def __init__(self) -> None:
+        self._acts: dict[str, AmendingAct | None] = {}
+
+    def get(self, session: Session, act: StoredAct) -> AmendingAct | None:
+        if act.eli not in self._acts:
+            blob = session.scalar(select(Document.content).where(Document.id == act.document_id))
+            try:
+                doc = parse_document(decompress(blob), act.eli) if blob else None
+            except ParseError:
+                doc = None
+            self._acts[act.eli] = parse_amending_act(doc) if doc and doc.amending_sections else None
+        return self._acts[act.eli]
+
+
+# --- instructions --------------------------------------------------------------------------
+
+
+@dataclass
+class ActsReport:
+    parsed: int = 0  # acts (re)parsed in this run
+    skipped: int = 0  # acts already stored with the same bytes and parser
+    instructions: int = 0  # instruction rows written in this run
+    unparsed: int = 0  # of which not understood
+    new: list[str] = field(default_factory=list)  # ELIs (re)stored in this run
+
+
+def _target_dict(t: Any) -> dict[str, Any]:
+    d = {"key": t.key, "kind": t.kind.value, "text": str(t)}
+    for name in ("pkt", "new_key", "new_pkt", "occurrences", "inner"):
+        if (v := getattr(t, name)) is not None:
+            d[name] = v
+    return d
+
+
+def instruction_record(
+    act: AmendingAct,
+    item: AmendmentItem,
+    ins: Instruction,
+    *,
+    document_id: int,
+    law_slug: str | None,
+    law_title: str | None,
+) -> dict[str, Any]:
+    detail: dict[str, Any] = {"index": ins.index}
+    if ins.position:
+        detail["position"] = ins.position
+    if ins.anchor_text:
+        detail["anchor_text"] = ins.anchor_text
+    if ins.new_keys:
+        detail["new_keys"] = list(ins.new_keys)
+    if ins.renumber:
+        detail["renumber"] = [list(p) for p in ins.renumber]
+    if ins.new_pkt is not None:
+        detail["new_pkt"] = ins.new_pkt
+    if ins.occurrences is not None:
+        detail["occurrences"] = ins.occurrences
+    return {
+        "document_id": document_id,
+        "act_eli": act.eli,
+        "law_slug": law_slug,
+        "law_title": (law_title or "")[:400] or None,
+        "section": item.section[:20],
+        "item": item.number[:20],
+        "seq": 0,
+        "action": ins.action.value,
+        "targets": [_target_dict(t) for t in ins.targets],
+        "old_text": ins.old_text,
+        "new_text": ins.new_text,
+        "sentence": ins.raw,
+        "parsed": ins.parsed,
+        "reason": ins.reason or None,
+        "in_force": item.in_force.date,
+        "in_force_status": item.in_force.status,
+        "in_force_rule": item.in_force.rule,
+        "detail": detail,
+    }
+
+
+def _law_maps(session: Session) -> tuple[dict[tuple[int, str], str], dict[str, str]]:
+    links = {
+        (doc_id, section): slug
+        for doc_id, section, slug in session.execute(
+            select(AmendingLink.document_id, AmendingLink.section, Law.slug).join(
+                Law, Law.id == AmendingLink.law_id
+            )
+        )
+    }
+    titles = {normalize_law_title(t): s for s, t in session.execute(select(Law.slug, Law.title))}
+    return links, titles
+
+
+def store_acts(session: Session, cache_: ActCache, report: ActsReport) -> dict[str, StoredAct]:
+    """Parse and store the instructions of every stored act not yet stored with these bytes
+    and this parser. Returns every stored act by ELI."""
+    acts = stored_acts(session)
+    fp = library_fingerprint()
+    markers = {
+        s.key: s.value
+        for s in session.scalars(select(Setting).where(Setting.key.like("analyze.act.%")))
+    }
+    links, titles = _law_maps(session)
+    for eli, sa in sorted(acts.items()):
+        want = f"{sa.sha256}|{fp}"
+        key = ACT_KEY.format(eli)
+        if markers.get(key) == want:
+            report.skipped += 1
+            continue
+        act = cache_.get(session, sa)
+        session.execute(delete(InstructionRow).where(InstructionRow.act_eli == eli))
+        rows: list[dict[str, Any]] = []
+        if act is not None:
+            for sec in act.sections:
+                slug = links.get((sa.document_id, sec.label)) or titles.get(sec.law_title or "")
+                for item in sec.items:
+                    for ins in item.instructions:
+                        rec = instruction_record(
+                            act,
+                            item,
+                            ins,
+                            document_id=sa.document_id,
+                            law_slug=slug,
+                            law_title=sec.law_title,
+                        )
+                        rec["seq"] = len(rows)
+                        rows.append(rec)
+        if rows:
+            session.execute(InstructionRow.__table__.insert(), rows)
+        report.parsed += 1
+        report.instructions += len(rows)
+        report.unparsed += sum(not r["parsed"] for r in rows)
+        report.new.append(eli)
+        row = session.get(Setting, key)
+        if row is None:
+            session.add(Setting(key=key, value=want))
+        else:
+            row.value = want
+    return acts
+
+
+# --- attribution -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PairRef:
+    law_id: int
+    law: str
+    old_id: int
+    new_id: int
+    old_eli: str
+    new_eli: str
+    new_document_id: int
+    marker: str  # the diff marker the pair was analysed under
+
+
+def _load_changes(session: Session, new_id: int) -> tuple[list[int], list[ProvisionChange]]:
+    ids: list[int] = []
+    out: list[ProvisionChange] = []
+    for r in session.scalars(
+        select(ChangeRow).where(ChangeRow.new_version_id == new_id).order_by(ChangeRow.id)
+    ):
+        ids.append(r.id)
+        out.append(
+            ProvisionChange(
+                ChangeKind(r.kind),
+                Level(r.level),
+                r.old_key,
+                r.new_key,
+                r.old_text,
+                r.new_text,
+                tuple(TokenOp(op, t) for op, t in (r.ops or [])),
+                r.similarity,
+            )
+        )
+    return ids, out
+
+
+def _best(atts: Sequence[Attribution]) -> str:
+    return min((a.confidence for a in atts), key=lambda c: CONFIDENCE.index(c), default="exact")
+
+
+def _with_missing(
+    res: list[AttributedChange], intro: Intro | None, missing: Sequence[ActRef]
+) -> list[AttributedChange]:
+    """Acts the Indledning names but the database lacks: a change they may explain is not
+    'without an act'. With one act named in all, that act is known (confidence 'act')."""
+    if not missing or intro is None:
+        return res
+    names = ", ".join(r.eli for r in missing)
+    only = intro.incorporated[0] if len(intro.incorporated) == 1 else None
+    out: list[AttributedChange] = []
+    for a in res:
+        # a § whose own text is empty (its content sits in its stk.) is not a placeholder
+        # for a repealed § when an act that may have inserted it is missing
+        blame = a.status == "unattributed" or (
+            a.status == "no_act"
+            and (
+                "incorporates no amending act" in a.reason
+                or (a.change.kind is ChangeKind.INSERTED and not a.change.new_text.strip())
+            )
+        )
+        if not blame:
+            out.append(a)
+        elif only is not None:
+            part = only.parts[0].paragraph if len(only.parts) == 1 else ""
+            att = Attribution(only.eli, act_label(only), part, None, None, "act")
+            out.append(
+                AttributedChange(
+                    a.change,
+                    (att,),
+                    "attributed",
+                    f"{only.eli} is not stored: only the act is known (the Indledning names "
+                    "no other)",
+                )
+            )
+        else:
+            out.append(
+                AttributedChange(
+                    a.change, (), "unattributed", f"the Indledning names acts not stored: {names}"
+                )
+            )
+    return out
+
+
+def pair_summary(
+    pair: PairRef, res: Sequence[AttributedChange], intro: Intro | None, missing: Sequence[str]
+) -> dict[str, Any]:
+    """Coverage of one pair. ``complete``: the Indledning names the stored predecessor as
+    the previous version and every act it incorporates is stored (the pairs the issue's
+    ≥ 95 % target is about)."""
+    status = Counter((_best(a.attributions) if a.status == "attributed" else a.status) for a in res)
+    covered = sum(a.status != "unattributed" for a in res)
+    return {
+        "law": pair.law,
+        "old": pair.old_eli,
+        "new": pair.new_eli,
+        "complete": bool(
+            not missing and intro and intro.previous and intro.previous.eli == pair.old_eli
+        ),
+        "previous_named": intro.previous.eli if intro and intro.previous else None,
+        "named_acts": [r.eli for r in intro.incorporated] if intro else [],
+        "missing_acts": list(missing),
+        "changes": len(res),
+        "exact": status.get("exact", 0),
+        "paragraph": status.get("paragraph", 0),
+        "act": status.get("act", 0),
+        "no_act": status.get("no_act", 0),
+        "unattributed": status.get("unattributed", 0),
+        "coverage": round(covered / len(res), 4) if res else 1.0,
+        "not_attributed": [
+            {
+                "kind": a.change.kind.value,
+                "key": a.change.key,
+                "status": a.status,
+                "reason": a.reason,
+            }
+            for a in res
+            if a.status != "attributed"
+        ],
+    }
+
+
+def attribute_pair(
+    session: Session,
+    pair: PairRef,
+    acts: dict[str, StoredAct],
+    cache_: ActCache,
+    base: Sequence[Provision],
+    intro: Intro | None,
+) -> dict[str, Any]:
+    """Attribute the stored changes of one pair and write the provenance columns."""
+    title = session.scalar(select(Document.title).where(Document.id == pair.new_document_id))
+    named = intro.incorporated if intro else ()
+    missing = [r for r in named if r.eli not in acts]
+    incorporated: list[tuple[ActRef, AmendingAct]] = []
+    for ref in named:
+        if ref.eli in acts and (act := cache_.get(session, acts[ref.eli])) is not None:
+            incorporated.append((ref, act))
+    ids, changes = _load_changes(session, pair.new_id)
+    res = attribute(
+        changes,
+        incorporated,
+        base=base,
+        law_title=normalize_law_title(title) if title else None,
+        not_incorporated=intro.not_incorporated if intro else (),
+    )
+    res = _with_missing(res, intro, missing)
+    session.execute(
+        delete(ChangeAttributionRow).where(
+            ChangeAttributionRow.change_id.in_(
+                select(ChangeRow.id).where(ChangeRow.new_version_id == pair.new_id)
+            )
+        )
+    )
+    updates: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    for cid, a in zip(ids, res, strict=True):
+        first = a.attributions[0] if a.attributions else None
+        updates.append(
+            {
+                "id": cid,
+                "act_eli": first.act_eli if first else None,
+                "act_label": first.act_label[:200] if first else None,
+                "act_section": first.section[:20] if first else None,
+                "act_item": first.item if first else None,
+                "in_force": first.in_force if first else None,
+                "attribution": _best(a.attributions) if a.status == "attributed" else a.status,
+                "attribution_note": a.reason or None,
+            }
+        )
+        links.extend(
+            {
+                "change_id": cid,
+                "act_eli": x.act_eli,
+                "act_label": x.act_label[:200],
+                "act_section": x.section[:20],
+                "act_item": x.item,
+                "in_force": x.in_force,
+                "confidence": x.confidence,
+            }
+            for x in a.attributions
+        )
+    if updates:
+        session.execute(update(ChangeRow), updates)
+    if links:
+        session.execute(ChangeAttributionRow.__table__.insert(), links)
+    return pair_summary(pair, res, intro, [r.eli for r in missing])
+
+
+def pair_intro(session: Session, pair: PairRef) -> Intro | None:
+    blob = session.scalar(select(Document.content).where(Document.id == pair.new_document_id))
+    return read_intro(decompress(blob), pair.new_eli) if blob else None
+
+
+def attribution_key(pair: PairRef, named: Iterable[str], acts: dict[str, StoredAct]) -> str:
+    """What a pair's attribution depends on: its diff, the library, and which of the acts its
+    Indledning names are stored (with their bytes)."""
+    names = sorted(set(named))
+    stored = ",".join(f"{e}@{acts[e].sha256[:12]}" for e in names if e in acts)
+    gone = ",".join(e for e in names if e not in acts)
+    return f"{pair.marker}|{pair.new_document_id}|{library_fingerprint()}|{stored}|-{gone}"
+
+
+def read_attr_marker(session: Session, version_id: int) -> tuple[str | None, dict | None]:
+    row = session.get(Setting, ATTR_KEY.format(version_id))
+    if row is None:
+        return None, None
+    data = json.loads(row.value)
+    return data.get("key"), data.get("summary")
+
+
+def write_attr_marker(session: Session, version_id: int, key: str, summary: dict) -> None:
+    value = json.dumps({"key": key, "summary": summary}, ensure_ascii=False, default=str)
+    row = session.get(Setting, ATTR_KEY.format(version_id))
+    if row is None:
+        session.add(Setting(key=ATTR_KEY.format(version_id), value=value))
+    else:
+        row.value = value
+
+
+def clear_attr_marker(session: Session, version_id: int) -> None:
+    session.execute(delete(Setting).where(Setting.key == ATTR_KEY.format(version_id)))
+
+
+# --- lovspor act -------------------------------------------------------------------------
+
+
+def _label_for(eli: str, signed: dt.date | None) -> str:
+    parts = eli.split("/")
+    number = int(parts[-1]) if parts[-1].isdigit() else 0
+    return act_label(ActRef("lov", number, signed, eli, ""))
+
+
+def act_report(session: Session, eli: str) -> dict[str, Any] | None:
+    """An act's instructions per amended law and item, with the changes attributed to each
+    item; None if the act is not stored."""
+    doc = session.scalar(select(Document).where(Document.eli == eli, Document.is_latest.is_(True)))
+    rows = list(
+        session.scalars(
+            select(InstructionRow).where(InstructionRow.act_eli == eli).order_by(InstructionRow.seq)
+        )
+    )
+    if doc is None and not rows:
+        return None
+    old_v, new_v = aliased(Version), aliased(Version)
+    changes: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    q = (
+        select(ChangeAttributionRow, ChangeRow, Law.slug, old_v.eli, new_v.eli)
+        .join(ChangeRow, ChangeRow.id == ChangeAttributionRow.change_id)
+        .join(Law, Law.id == ChangeRow.law_id)
+        .join(old_v, old_v.id == ChangeRow.old_version_id)
+        .join(new_v, new_v.id == ChangeRow.new_version_id)
+        .where(ChangeAttributionRow.act_eli == eli)
+        .order_by(ChangeRow.id)
+    )
+    for att, ch, slug, old_eli, new_eli in session.execute(q):
+        changes.setdefault((att.act_section, att.act_item), []).append(
+            {
+                "law": slug,
+                "old_version": old_eli,
+                "new_version": new_eli,
+                "kind": ch.kind,
+                "key": ch.new_key or ch.old_key,
+                "old_key": ch.old_key,
+                "new_key": ch.new_key,
+                "confidence": att.confidence,
+                "in_force": att.in_force,
+            }
+        )
+    laws: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for r in rows:
+        sec = laws.setdefault(
+            (r.section, r.law_slug),
+            {
+                "section": r.section,
+                "law": r.law_slug,
+                "law_title": r.law_title,
+                "items": {},
+            },
+        )
+        it = sec["items"].setdefault(
+            r.item,
+            {
+                "item": r.item,
+                "in_force": r.in_force,
+                "in_force_status": r.in_force_status,
+                "in_force_rule": r.in_force_rule,
+                "parsed": True,
+                "instructions": [],
+                "changes": changes.get((r.section, r.item), []),
+            },
+        )
+        it["parsed"] = it["parsed"] and r.parsed
+        it["instructions"].append(
+            {
+                "action": r.action,
+                "targets": [t.get("text") or t.get("key") for t in r.targets or []],
+                "target_keys": [t.get("key") for t in r.targets or []],
+                "old_text": r.old_text,
+                "new_text": r.new_text,
+                "parsed": r.parsed,
+                "reason": r.reason,
+                "sentence": r.sentence,
+                **{k: v for k, v in (r.detail or {}).items() if k != "index"},
+            }
+        )
+    sections = []
+    for sec in laws.values():
+        sec["items"] = list(sec["items"].values())
+        sections.append(sec)
+    items = [it for s in sections for it in s["items"]]
+    signed = doc.signed if doc else None
+    return {
+        "eli": eli,
+        "label": _label_for(eli, signed),
+        "title": doc.title if doc else None,
+        "signed": signed,
+        "stored": doc is not None,
+        "items": len(items),
+        "items_parsed": sum(it["parsed"] for it in items),
+        "instructions": len(rows),
+        "changes": sum(len(v) for v in changes.values()),
+        "sections": sections,
+    }
+
+
+# --- consolidation -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Chain:
+    law_id: int
+    slug: str
+    title: str
+    versions: tuple[tuple[int, str, int, dt.date | None], ...]  # (id, eli, document id, signed)
+
+
+def _chain(session: Session, slug: str) -> _Chain | None:
+    law = session.scalar(select(Law).where(Law.slug == slug))
+    if law is None:
+        return None
+    vs = session.execute(
+        select(Version.id, Version.eli, Version.document_id, Version.signed)
+        .where(Version.law_id == law.id)
+        .order_by(Version.position, Version.signed, Version.id)
+    ).all()
+    return _Chain(law.id, law.slug, law.title, tuple(tuple(v) for v in vs))  # type: ignore[misc]
+
+
+def _doc(session: Session, document_id: int, eli: str) -> LawDocument:
+    blob = session.scalar(select(Document.content).where(Document.id == document_id))
+    if blob is None:
+        raise ParseError(eli, "document bytes missing")
+    return parse_document(decompress(blob), eli)
+
+
+@dataclass
+class Pending:
+    """An item of a later act considered for the consolidation ahead."""
+
+    act: AmendingAct
+    item: AmendmentItem
+    why: str  # "not incorporated in …" | "later change in Meta" | "stored act amending the law"
+
+
+def _pending(
+    session: Session,
+    chain: _Chain,
+    newest: LawDocument,
+    acts: dict[str, StoredAct],
+    cache_: ActCache,
+) -> tuple[list[Pending], list[dict[str, Any]]]:
+    """Items of acts after the newest version, and later acts that are not stored."""
+    law_title = normalize_law_title(newest.meta.title)
+    incorporated: set[str] = set()
+    for _, eli, doc_id, _ in chain.versions:
+        blob = session.scalar(select(Document.content).where(Document.id == doc_id))
+        intro = read_intro(decompress(blob), eli) if blob else None
+        if intro:
+            incorporated.update(r.eli for r in intro.incorporated)
+    out: list[Pending] = []
+    absent: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    intro = newest.intro
+    for ref in intro.not_incorporated if intro else ():
+        if ref.eli not in acts:
+            absent.append({"eli": ref.eli, "label": act_label(ref), "reason": "act not stored"})
+            continue
+        act = cache_.get(session, acts[ref.eli])
+        if act is None:
+            continue
+        seen.add(ref.eli)
+        for it in select_items(act, law_title, ref):
+            out.append(Pending(act, it, f"not incorporated in {newest.meta.eli}"))
+    candidates: list[tuple[str, str]] = []
+    for mc in newest.meta.later_changes:
+        if mc.eli:
+            candidates.append((mc.eli, f"later change listed in {newest.meta.eli}'s metadata"))
+    signed = newest.meta.signed
+    for (eli,) in session.execute(
+        select(InstructionRow.act_eli).where(InstructionRow.law_slug == chain.slug).distinct()
+    ):
+        sa = acts.get(eli)
+        if sa and signed and sa.signed and sa.signed > signed:
+            candidates.append(
+                (eli, "stored act amending this law, signed after the newest version")
+            )
+    for eli, why in candidates:
+        if eli in seen or eli in incorporated:
+            continue
+        seen.add(eli)
+        if eli not in acts:
+            absent.append({"eli": eli, "label": None, "reason": "act not stored"})
+            continue
+        act = cache_.get(session, acts[eli])
+        if act is None:
+            continue
+        for it in select_items(act, law_title):
+            out.append(Pending(act, it, why))
+    out.sort(key=lambda p: (p.act.signed or dt.date.max, p.act.eli))
+    return out, absent
+
+
+def _item_dict(p: Pending, reason: str = "") -> dict[str, Any]:
+    d = {
+        "act_eli": p.act.eli,
+        "act_label": p.act.label,
+        "section": p.item.section,
+        "item": p.item.number,
+        "in_force": p.item.in_force.date,
+        "in_force_status": p.item.in_force.status,
+        "why": p.why,
+    }
+    if reason:
+        d["reason"] = reason
+    return d
+
+
+def consolidate_ahead(
+    session: Session,
+    slug: str,
+    as_of: dt.date,
+    *,
+    include_undated: bool = False,
+) -> dict[str, Any] | None:
+    """The newest stored version plus the items of later acts in force on ``as_of``.
+
+    Items whose in-force date the act leaves to the minister, to the publication date (not in
+    the XML) or does not state are not applied unless ``include_undated``.
+    """
+    chain = _chain(session, slug)
+    if chain is None or not chain.versions:
+        return None
+    _, eli, doc_id, _ = chain.versions[-1]
+    newest = _doc(session, doc_id, eli)
+    acts = stored_acts(session)
+    cache_ = ActCache()
+    pending, absent = _pending(session, chain, newest, acts, cache_)
+    apply: list[Pending] = []
+    skipped: list[dict[str, Any]] = []
+    for p in pending:
+        f = p.item.in_force
+        if f.status != "date" or f.date is None:
+            if include_undated:
+                apply.append(p)
+            else:
+                skipped.append(_item_dict(p, f"not applied: in-force date unknown ({f.status})"))
+        elif f.date > as_of:
+            skipped.append(_item_dict(p, f"not applied: in force {f.date}, after {as_of}"))
+        else:
+            apply.append(p)
+    labels = list(dict.fromkeys(p.act.label for p in apply))
+    res = apply_instructions(newest.provisions, [p.item for p in apply], acts=labels)
+    base = {p.key: normalise(p.text) for p in newest.provisions}
+    provisions = [
+        {
+            "key": p.key,
+            "label": p.label,
+            "text": p.text,
+            "changed": base.get(p.key) != normalise(p.text),
+        }
+        for p in res.provisions
+    ]
+    by_act: dict[str, dict[str, Any]] = {}
+    for p in apply:
+        a = by_act.setdefault(
+            p.act.eli, {"eli": p.act.eli, "label": p.act.label, "items": [], "why": p.why}
+        )
+        a["items"].append({"section": p.item.section, "item": p.item.number,
+                           "in_force": p.item.in_force.date})  # fmt: skip
+    return {
+        "law": slug,
+        "title": chain.title,
+        "unofficial": True,
+        "label": res.label,
+        "base_version": eli,
+        "base_signed": newest.meta.signed,
+        "as_of": as_of,
+        "include_undated": include_undated,
+        "acts_applied": list(by_act.values()),
+        "not_applied": skipped,
+        "acts_not_stored": absent,
+        "instructions": {
+            "applied": res.applied,
+            "failed": len(res.failed),
+            "skipped": sum(r.status == "skipped" for r in res.results),
+            "problems": [
+                {
+                    "act_item": f"{r.instruction.section}, nr. {r.instruction.item}",
+                    "status": r.status,
+                    "reason": r.reason,
+                    "sentence": r.instruction.raw,
+                }
+                for r in res.results
+                if r.status != "applied"
+            ],
+        },
+        "changed": sum(p["changed"] for p in provisions)
+        + len(set(base) - {p.key for p in res.provisions}),
+        "removed": sorted(set(base) - {p.key for p in res.provisions}),
+        "provisions": provisions,
+    }
+
+
+def check_pairs(session: Session, slug: str) -> dict[str, Any] | None:
+    """Replay every consecutive stored pair whose previous version and incorporated acts are
+    all stored, and compare with the real next version provision by provision."""
+    chain = _chain(session, slug)
+    if chain is None:
+        return None
+    acts = stored_acts(session)
+    cache_ = ActCache()
+    pairs: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    docs: dict[int, LawDocument] = {}
+
+    def doc(i: int) -> LawDocument:
+        if i not in docs:
+            docs[i] = _doc(session, chain.versions[i][2], chain.versions[i][1])
+        return docs[i]
+
+    for i in range(1, len(chain.versions)):
+        prev_eli, new_eli = chain.versions[i - 1][1], chain.versions[i][1]
+        new = doc(i)
+        intro = new.intro
+        if intro is None or intro.previous is None or intro.previous.eli != prev_eli:
+            skipped.append({"old": prev_eli, "new": new_eli,
+                            "reason": "the newer version's Indledning does not name the previous one"})  # fmt: skip
+            continue
+        missing = [r.eli for r in intro.incorporated if r.eli not in acts]
+        if missing:
+            skipped.append({"old": prev_eli, "new": new_eli,
+                            "reason": "incorporated acts not stored: " + ", ".join(missing)})  # fmt: skip
+            continue
+        prev = doc(i - 1)
+        inc = [(r, cache_.get(session, acts[r.eli])) for r in intro.incorporated]
+        law = normalize_law_title(new.meta.title)
+        items = [
+            it
+            for ref, a in inc
+            if a is not None
+            for it in select_items(a, law, ref, intro.not_incorporated)
+        ]
+        res = apply_instructions(
+            prev.provisions, items, acts=[a.label for _, a in inc if a is not None]
+        )
+        rep = check_against(res.provisions, new.provisions, prev.provisions, res.provenance)
+        den = [k for k in rep.changed if k not in rep.without_act]
+        ok = [k for k in rep.changed_identical if k not in rep.without_act]
+        rows = {r.key: r for r in rep.rows}
+        pairs.append(
+            {
+                "old": prev_eli,
+                "new": new_eli,
+                "acts": [a.label for _, a in inc if a is not None],
+                "items": len(items),
+                "instructions": len(res.results),
+                "applied": res.applied,
+                "failed": len(res.failed),
+                "provisions": rep.counts,
+                "changed": len(rep.changed),
+                "without_act": len(rep.without_act),
+                "predicted_exactly": len(ok),
+                "of": len(den),
+                "rate": round(rep.act_changed_rate, 4),
+                "changed_provisions": [
+                    {
+                        "key": k,
+                        "status": (
+                            "identical"
+                            if k in rep.changed_identical
+                            else rows[k].status
+                            if k in rows
+                            else "missing"
+                        ),
+                        "without_act": k in rep.without_act,
+                        "difference": rows[k].difference if k in rows else "",
+                        "predicted": rows[k].predicted if k in rows else None,
+                        "actual": rows[k].actual if k in rows else None,
+                    }
+                    for k in rep.changed
+                ],
+                "failures": [
+                    {
+                        "act_item": f"{r.instruction.section}, nr. {r.instruction.item}",
+                        "reason": r.reason,
+                        "sentence": r.instruction.raw,
+                    }
+                    for r in res.failed
+                ],
+            }
+        )
+    good = sum(p["predicted_exactly"] for p in pairs)
+    total = sum(p["of"] for p in pairs)
+    return {
+        "law": slug,
+        "pairs": pairs,
+        "skipped": skipped,
+        "predicted_exactly": good,
+        "of": total,
+        "rate": round(good / total, 4) if total else None,
+    }
+
+
+def pair_refs(session: Session, chains: Iterable[tuple[int, str, Sequence[Any]]]) -> list[PairRef]:
+    """Consecutive pairs with stored changes (identity breaks excluded), from analyze's chains."""
+    markers = {
+        s.key: s.value
+        for s in session.scalars(select(Setting).where(Setting.key.like("analyze.pair.%")))
+    }
+    out: list[PairRef] = []
+    for law_id, slug, versions in chains:
+        for prev, cur in itertools.pairwise(versions):
+            marker = markers.get(f"analyze.pair.{cur.id}", "")
+            if marker != str(prev.id):
+                continue
+            out.append(
+                PairRef(law_id, slug, prev.id, cur.id, prev.eli, cur.eli, cur.document_id, marker)
+            )
+    return out
+
+
+def provenance_for(
+    session: Session, old: LawDocument, new: LawDocument, changes: Sequence[ProvisionChange]
+) -> tuple[list[AttributedChange] | None, str]:
+    """Attribution of an ad-hoc diff (`lovspor diff`), from the acts stored in the database.
+    Only consecutive versions (the newer one's Indledning names the older one) have a
+    provenance: between others, several consolidations' acts overlap."""
+    intro = new.intro
+    if intro is None:
+        return None, f"{new.meta.eli} has no Indledning naming the acts it incorporates"
+    if intro.previous is None or intro.previous.eli != old.meta.eli:
+        prev = intro.previous.eli if intro.previous else "no previous version"
+        return None, f"not consecutive versions: {new.meta.eli} follows {prev}"
+    acts = stored_acts(session)
+    cache_ = ActCache()
+    inc = [
+        (r, a)
+        for r in intro.incorporated
+        if r.eli in acts and (a := cache_.get(session, acts[r.eli])) is not None
+    ]
+    missing = [r for r in intro.incorporated if r.eli not in acts]
+    res = attribute(
+        changes,
+        inc,
+        base=old.provisions,
+        law_title=normalize_law_title(new.meta.title),
+        not_incorporated=intro.not_incorporated,
+    )
+    return _with_missing(res, intro, missing), ""
+
+
+def attribution_dict(
+    status: str | None, attributions: Sequence[Attribution], note: str | None
+) -> dict[str, Any]:
+    """The provenance fields every change carries in JSON (`changes`, `diff`)."""
+    first = attributions[0] if attributions else None
+    return {
+        "attribution": status,
+        "act_eli": first.act_eli if first else None,
+        "act_label": first.act_label if first else None,
+        "act_section": first.section if first else None,
+        "act_item": first.item if first else None,
+        "in_force": first.in_force if first else None,
+        "attribution_note": note,
+        "attributions": [
+            {
+                "act_eli": a.act_eli,
+                "act_label": a.act_label,
+                "act_section": a.section,
+                "act_item": a.item,
+                "in_force": a.in_force,
+                "confidence": a.confidence,
+            }
+            for a in attributions
+        ],
+    }
+
+
+def provenance_line(
+    status: str | None, attributions: Sequence[Attribution], note: str | None
+) -> str:
+    """One line for a jurist: which act, §, item, in force when, and how sure."""
+    if attributions:
+        parts = []
+        for a in attributions:
+            where = ", ".join(x for x in (a.section, f"nr. {a.item}" if a.item else "") if x)
+            when = f"i kraft {a.in_force}" if a.in_force else "ikrafttræden ukendt"
+            parts.append(f"{a.act_label}{', ' + where if where else ''} ({when}; {a.confidence})")
+        return "↳ " + "; ".join(parts)
+    if status == "no_act":
+        return f"↳ ingen ændringslov bag: {note or ''}".rstrip(": ")
+    if status == "unattributed":
+        return f"↳ ikke henført: {note or ''}".rstrip(": ")
+    return "↳ hjemmel ikke beregnet (kør `lovspor analyze`)"
