@@ -296,7 +296,7 @@ def _pkt_values(text: str) -> list[str]:
 class _Seg:
     level: int
     values: list[str]
-    rename: bool = False
+    rename: int = 0  # which "der bliver" clause of the phrase it follows (0: none)
     occ: int | None = None
 
 
@@ -306,7 +306,7 @@ def _segments(text: str) -> list[_Seg] | None:
     cur: _Seg | None = None
     range_flags: list[bool] = []
     pending_range = False
-    rename = False
+    rename = 0
     occ: int | None = None
     for m in _TOK.finditer(text):
         kind = m.lastgroup
@@ -357,7 +357,7 @@ def _segments(text: str) -> list[_Seg] | None:
                 cur.values = _expand(cur.values, range_flags)
             cur = None
             range_flags = []
-            rename = True
+            rename += 1
         else:
             return None
     if cur is not None:
@@ -383,6 +383,7 @@ def _assemble(segs: list[_Seg], base: Sequence[str | None] | None) -> list[Targe
     renamed: list[list[str | None]] | None = None
     last_level = -1
     last_rename_level = -1
+    closed = 0  # a "der bliver" clause a sibling target has ended
     occ: list[int | None] = [None]
 
     def emit() -> None:
@@ -401,6 +402,10 @@ def _assemble(segs: list[_Seg], base: Sequence[str | None] | None) -> list[Targe
 
     start: list[str | None] = list(base) if base else [None] * 5
     for seg in segs:
+        if seg.rename and seg.rename == closed:
+            # "stk. 4, der bliver stk. 3, § 140, stk. 6": "stk. 6" refines § 140, a new
+            # target; it does not rename anything
+            seg = _Seg(seg.level, seg.values, 0, seg.occ)
         if seg.occ is not None and not seg.rename:
             if frontier:
                 emit()
@@ -419,6 +424,7 @@ def _assemble(segs: list[_Seg], base: Sequence[str | None] | None) -> list[Targe
                 renamed = None
                 last_level = seg.level
                 last_rename_level = -1
+                closed = seg.rename
                 continue
             base_path = src[: seg.level] + [None] * (5 - seg.level)
             if renamed is None and frontier and len(seg.values) == len(frontier):
@@ -479,6 +485,7 @@ _WITH_HEADING = re.compile(
     r"\s*,?\s*(?:med|og)\s+(?:tilhørende|den\s+tilhørende)\s+overskrift(?:er)?\s*,?", re.IGNORECASE
 )
 _ONLY_OCC = re.compile(r"^(?:og\s+)?(to|tre|fire|fem)\s+steder$", re.IGNORECASE)
+_BEFORE_HEADING_END = re.compile(r"(?:før|efter|foran)\s+overskriften\s*$", re.IGNORECASE)
 _IN_CHAPTER = re.compile(r"\s*,?\s*i\s+kapitel\s+\d+\s?[a-zæøå]?\s*$", re.IGNORECASE)
 _LEAD_I = re.compile(r"^\s*(?:i|I)\s+")
 _TRIM = re.compile(r"^[\s,:;.]+|[\s,:;.]+$")
@@ -518,7 +525,14 @@ def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list
         inner = parse_targets(rest, base)
         if not inner:
             return None
-        return [replace(t, kind=TargetKind.HEADING, occurrences=occ) for t in inner]
+        # "Overskriften før § 49 og § 49 ophæves": the heading, then the § itself
+        seen: set[str] = set()
+        out: list[Target] = []
+        for t in inner:
+            kind = TargetKind.PROVISION if t.key in seen else TargetKind.HEADING
+            seen.add(t.key)
+            out.append(replace(t, kind=kind, occurrences=occ))
+        return out
     if m := _CHAPTER.match(text):
         return [
             Target(f"kapitel {v}", kind=TargetKind.CHAPTER) for v in _chapter_values(m.group("v"))
@@ -1186,6 +1200,10 @@ def _insert_after(
     if not targets:
         raise _Unparsed(f"insert anchor not understood: {anchor!r}")
     rest = _TRIM.sub("", rest or "")
+    if q is not None and _BEFORE_HEADING_END.search(rest):
+        # "Efter § 123 c indsættes før overskriften »Voksne«:": the quote names the heading;
+        # the new text is the AendringNyTekst
+        q = None
     rest = re.sub(
         r"^(?:i\s+kapitel\s+\S+(?:\s[a-zæøå](?![a-zæøå]))?\s*,?\s*)", "", rest, flags=re.IGNORECASE
     )
@@ -1213,6 +1231,13 @@ def _insert_after(
             kind_targets = [replace(x, kind=TargetKind.HEADING) for x in targets]
         elif level == 4:
             new_pkt = int(values[0]) if values else None
+    elif targets[0].pkt is not None and targets[0].kind is TargetKind.PROVISION:
+        # "I § 14, stk. 1, indsættes efter 1. pkt.:": new punktummer, even when the new text
+        # was printed as a bare stk. of its own
+        p0 = targets[0].new_pkt or targets[0].pkt or 1
+        after = _pos(pos) == "after"
+        new_pkt = (-1 if p0 == -1 else p0 + 1) if after else (None if p0 == -1 else p0)
+        provs = ()
     anchor_key = (
         targets[0].new_key or targets[0].key if targets[0].kind is TargetKind.PROVISION else ""
     )

@@ -10,6 +10,11 @@ first:
 2. keys — match the change's key against each instruction's targets, new keys and
    renumbering pairs ("exact"), or against the same § ("paragraph").
 
+3. sunset — a § repealed on a date fixed in advance by an earlier act's entry-into-force
+   provisions ("§§ 67 a-67 c … ophæves den 1. januar 2013"), which the previous version
+   quotes in its Ikraft notes: attributed to that act with confidence "sunset" (no item
+   of an incorporated act made it; the Indledning does not list the act).
+
 A change no instruction explains stays unattributed, with the reason. A change that only
 renames a ministry, in a version that incorporates no act (or where no instruction touches it),
 is a re-publication after a change of ministries ("ressortændring"): reported as having no act
@@ -18,10 +23,21 @@ behind it, never forced onto one.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lawdiff.amend import AmendingAct, AmendmentItem, Instruction, TargetKind, select_items
+from lawdiff.amend import (
+    Action,
+    AmendingAct,
+    AmendmentItem,
+    Instruction,
+    Target,
+    TargetKind,
+    parse_targets,
+    select_items,
+)
 from lawdiff.consolidate import (
     REPEALED,
     apply_instructions,
@@ -29,9 +45,96 @@ from lawdiff.consolidate import (
     is_ministry_rename,
     normalise,
 )
-from lawdiff.model import ActRef, Attribution, ChangeKind, Provision, ProvisionChange
+from lawdiff.model import (
+    ActRef,
+    Attribution,
+    ChangeKind,
+    Provision,
+    ProvisionChange,
+    TextBlock,
+)
+from lawdiff.refs import normalize_law_title
 
-__all__ = ["AttributedChange", "attribute", "coverage", "is_editorial", "is_ministry_rename"]
+__all__ = [
+    "AttributedChange",
+    "Sunset",
+    "attribute",
+    "coverage",
+    "is_editorial",
+    "is_ministry_rename",
+    "sunset_clauses",
+]
+
+_MONTHS = {
+    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
+    "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+}  # fmt: skip
+_DATE = r"(\d{1,2})\.\s*(" + "|".join(_MONTHS) + r")\s+(\d{4})"
+_NOTE_ACT = re.compile(r"^\s*Lov\s+nr\.\s*(\d+)\s+af\s+" + _DATE, re.IGNORECASE)
+_NOTE_SENTENCE = re.compile(r"(?<=[.)])\s+(?=§|[A-ZÆØÅ(])")
+_SUNSET = re.compile(
+    r"^(?:\(Udeladt\)\s*)*(?P<keys>§§?\s*\d.*?)\s+i\s+(?P<law>lov\s+om\s.*?)"
+    r"\b(?:ophæves|ophører\s+med\s+at\s+gælde|bortfalder)\s+(?:den|pr\.)\s+" + _DATE,
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sunset:
+    """A § of this law that an earlier act repeals on a fixed date, read from a version's
+    Ikraft notes: "§§ 67 a-67 c i lov om … ophæves den 1. januar 2013"."""
+
+    act_eli: str  # "lta/2006/1540" (the act need not be in the corpus)
+    act_label: str  # "lov nr. 1540 af 20. december 2006"
+    keys: tuple[str, ...]  # "§ 67 a", "§ 67 b", "§ 67 c"
+    date: dt.date
+    rule: str  # the sentence, as printed
+
+    def instruction(self) -> Instruction:
+        """The clause as a repeal, for the consolidator."""
+        return Instruction(
+            "ikraft", "", 0, Action.REPEAL, tuple(Target(k) for k in self.keys), raw=self.rule
+        )
+
+
+def sunset_clauses(
+    blocks: Sequence[TextBlock],
+    law_title: str,
+    after: dt.date | None = None,
+    until: dt.date | None = None,
+) -> tuple[Sunset, ...]:
+    """Time-limited §§ of ``law_title`` in a version's Ikraft notes (TextBlock kind
+    "ikraft"), with a date in (``after``, ``until``] when those are given."""
+    want = normalize_law_title(law_title)
+    out: list[Sunset] = []
+    for b in blocks:
+        if b.kind != "ikraft" or not (m := _NOTE_ACT.match(b.text)):
+            continue
+        signed = _date(m.group(2), m.group(3), m.group(4))
+        if signed is None:
+            continue
+        eli = f"lta/{signed.year}/{m.group(1)}"
+        label = f"lov nr. {m.group(1)} af {signed.day}. {m.group(3).lower()} {signed.year}"
+        for sentence in _NOTE_SENTENCE.split(b.text):
+            sm = _SUNSET.match(sentence.strip())
+            if not sm or not " ".join(sm.group("law").lower().split()).startswith(want):
+                continue
+            date = _date(*sm.groups()[-3:])
+            targets = parse_targets(sm.group("keys"))
+            if date is None or not targets:
+                continue
+            if (after and date <= after) or (until and date > until):
+                continue
+            keys = tuple(dict.fromkeys(t.key for t in targets if t.kind is TargetKind.PROVISION))
+            out.append(Sunset(eli, label, keys, date, sentence.strip()))
+    return tuple(out)
+
+
+def _date(day: str, month: str, year: str) -> dt.date | None:
+    try:
+        return dt.date(int(year), _MONTHS[month.lower()], int(day))
+    except (KeyError, ValueError):
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +200,7 @@ def attribute(
     base: Sequence[Provision] | None = None,
     law_title: str | None = None,
     not_incorporated: Sequence[ActRef] = (),
+    sunsets: Sequence[Sunset] = (),
 ) -> list[AttributedChange]:
     """Attribute each change between two consecutive versions to the incorporated items.
 
@@ -104,7 +208,8 @@ def attribute(
     act, in the intro's order; the citation's ``parts`` select the items. ``law_title``
     (canonical, e.g. "lov om social service") keeps only the act sections that amend this
     law; ``not_incorporated`` (the intro's second paragraph) excludes items; ``base`` (the
-    previous version) enables the replay method.
+    previous version) enables the replay method; ``sunsets`` (`sunset_clauses` of the
+    previous version, dated between the two versions) explain repeals no item made.
     """
     sources: dict[int, _Src] = {}
     items: list[AmendmentItem] = []
@@ -147,7 +252,17 @@ def attribute(
             for ins, keys in touch:
                 if {k.split(",", 1)[0] for k in keys} & para:
                     atts.append(_attribution(sources[id(ins)], "paragraph"))
-        if atts:
+        if not atts and (sun := _sunset_for(ch, sunsets)) is not None:
+            out.append(
+                AttributedChange(
+                    ch,
+                    (Attribution(sun.act_eli, sun.act_label, "ikraft", None, sun.date, "sunset"),),
+                    "attributed",
+                    f"time-limited: the {sun.act_label}'s entry-into-force provisions repeal it "
+                    f'on {sun.date.isoformat()} ("{sun.rule}")',
+                )
+            )
+        elif atts:
             out.append(AttributedChange(ch, _dedupe(atts), "attributed"))
         elif is_ministry_rename(ch.old_text, ch.new_text):
             out.append(
@@ -202,6 +317,16 @@ def attribute(
                 )
             )
     return out
+
+
+def _sunset_for(ch: ProvisionChange, sunsets: Sequence[Sunset]) -> Sunset | None:
+    """The sunset clause behind a repeal ("(Ophævet)" or the provision gone)."""
+    repealed = ch.kind is ChangeKind.REPEALED or normalise(ch.new_text) in ("", REPEALED)
+    key = ch.old_key or ch.new_key
+    if not repealed or not key or ch.kind is ChangeKind.INSERTED:
+        return None
+    head = key.split(", ", 1)[0]
+    return next((s for s in sunsets if head in s.keys), None)
 
 
 def coverage(attributed: Sequence[AttributedChange]) -> float:

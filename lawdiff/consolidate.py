@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from lawdiff.amend import Action, AmendmentItem, Instruction, Target, TargetKind
@@ -46,6 +46,8 @@ _SENT_END = re.compile(r"[.!?]\s+(?=[A-ZÆØÅ§])")
 # Only abbreviations that can stand before a capital or "§" mid-sentence ("jf. § 5"); "stk.",
 # "nr.", "pkt.", "m.v." and numbers before a capital end a punktum.
 _ABBREV = re.compile(r"\b(?:jf|Jf|jfr|bl\.a|f\.eks|evt|inkl|dvs|vedr|iht|hhv|ca)$")
+_DANGLING_COMMA = re.compile(r",\s*([.;:])")
+_OWN_LABEL = re.compile(r"^\s*(?:Stk\.\s*\d+\s*[a-zæøå]?\.|\(?\d+\s*[a-zæøå]?\)|[a-zæøå]\))\s+")
 _LEVEL_NAMES = {"§": Level.PARAGRAF, "stk.": Level.STK, "nr.": Level.NR, "litra": Level.LITRA}
 _LABEL_FMT = {Level.STK: "Stk. {}.", Level.NR: "{})", Level.LITRA: "{})"}
 
@@ -221,7 +223,23 @@ class _Engine:
         provs = _fit_keys(self, provs)
         new = [_Entry(replace(p, text=normalise(p.text)), None, self.group, [ins]) for p in provs]
         self.entries[at:at] = new
+        # A new § may reuse the number of one repealed earlier ("Efter § 113 indsættes:
+        # § 114 …" where the version prints "§ 114. (Ophævet)"): the new § replaces it.
+        for p in provs:
+            if p.level is not Level.PARAGRAF:
+                continue
+            for i, e in enumerate(self.entries):
+                if e.key == p.key and e.fresh != self.group and self._placeholder(i):
+                    rng = self.subtree(i)
+                    del self.entries[rng.start : rng.stop]
+                    break
         return [p.key for p in provs]
+
+    def _placeholder(self, i: int) -> bool:
+        """A § printed only as "(Ophævet)"."""
+        rng = self.subtree(i)
+        texts = [self.entries[j].prov.text for j in rng]
+        return len(texts) <= 2 and texts[-1] == REPEALED and not texts[0].strip(" .")
 
 
 def _scope(eng: _Engine, t: Target) -> list[int]:
@@ -235,19 +253,28 @@ def _scope(eng: _Engine, t: Target) -> list[int]:
     return list(eng.subtree(eng.find(t)))
 
 
-def _pattern(text: str) -> re.Pattern[str]:
+def _pattern(text: str, loose: bool = False) -> re.Pattern[str]:
     """``text`` as a pattern: whitespace-tolerant, and never matching inside a word (an
-    anchor »under« must not match the start of "undersøgelse")."""
+    anchor »under« must not match the start of "undersøgelse"). ``loose``: commas between
+    words optional — acts sometimes quote the law with a comma more or less than the
+    version in force (»§ 119 nr. 3« for "§ 119, nr. 3")."""
     text = normalise(text) if text.strip() else text
-    body = r"\s*".join(re.escape(w) for w in text.split()) if text.strip() else re.escape(text)
+    if loose and text.strip(" ,"):
+        words = [w.strip(",") for w in text.split() if w.strip(",")]
+        body = r",?\s*".join(re.escape(w) for w in words)
+        text = " ".join(words)
+    elif text.strip():
+        body = r"\s*".join(re.escape(w) for w in text.split())
+    else:
+        body = re.escape(text)
     head = r"(?<!\w)" if text[:1].isalnum() else ""
     tail = r"(?!\w)" if text[-1:].isalnum() else ""
     return re.compile(head + body + tail)
 
 
-def _sub(text: str, old: str, new: str, count: int) -> tuple[str, int]:
+def _sub(text: str, old: str, new: str, count: int, loose: bool = False) -> tuple[str, int]:
     """Replace up to ``count`` (0: all) occurrences of ``old``; whitespace-tolerant."""
-    pat = _pattern(old)
+    pat = _pattern(old, loose)
     n = 0
 
     def repl(m: re.Match[str]) -> str:
@@ -265,58 +292,99 @@ def _tidy(text: str) -> str:
     text = re.sub(r"\s+([,.;:)])", r"\1", text)
     text = re.sub(r"([(])\s+", r"\1", text)
     text = re.sub(r",\s*,", ",", text)
+    text = _DANGLING_COMMA.sub(r"\1", text)  # "jf. § 107, eller § 144." minus »eller § 144«
     return text.strip()
 
 
-def _text_op(eng: _Engine, ins: Instruction, fn: object) -> list[str]:
-    """Apply a text edit to every target; ``fn(text) -> (new text, hits)``."""
+_TextFn = Callable[[str, int, bool], tuple[str, int]]
+
+
+def _edit_entries(
+    eng: _Engine, ins: Instruction, t: Target, fn: _TextFn, scope: Sequence[int], want: int,
+    loose: bool,
+) -> tuple[int, list[str]]:  # fmt: skip
+    hits = 0
+    touched: list[str] = []
+    for i in scope:
+        e = eng.entries[i]
+        left = want - hits if want else 0
+        if t.pkt is not None:
+            try:
+                sents, idx = eng.pkt_index(e.prov.text, t.pkt)
+            except _Fail:
+                # "1. pkt. ophæves, og i 2. pkt., der bliver 1. pkt., udgår …"
+                if t.new_pkt is None:
+                    raise
+                sents, idx = eng.pkt_index(e.prov.text, t.new_pkt)
+            new, n = fn(sents[idx], left, loose)
+            if n:
+                sents[idx] = new
+                eng.set_text(i, " ".join(sents), ins)
+        else:
+            new, n = fn(e.prov.text, left, loose)
+            if n:
+                eng.set_text(i, new, ins)
+        if n:
+            touched.append(e.key)
+        hits += n
+        if want and hits >= want:
+            break
+    return hits, touched
+
+
+def _text_op(eng: _Engine, ins: Instruction, fn: _TextFn) -> list[str]:
+    """Apply a text edit to every target; ``fn(text, count, loose) -> (new text, hits)``.
+
+    Where the quoted text is not found: first with optional commas (``loose``), then — for
+    a nr./litra target — in its parent's own text, which holds the words printed after the
+    list ("… nr. 4, og barnets … jf. § 52, stk. 3, nr. 8" is in stk. 1, not in nr. 4)."""
     touched: list[str] = []
     missed: list[str] = []
+    notes: list[str] = []
     for t in ins.targets:
         occ = t.occurrences if t.occurrences is not None else ins.occurrences
         want = 0 if occ == 0 else (occ or 1)
-        hits = 0
         try:
             scope = _scope(eng, t)
         except _Fail as exc:
             missed.append(str(exc))
             continue
-        for i in scope:
-            e = eng.entries[i]
-            if t.pkt is not None:
-                try:
-                    sents, idx = eng.pkt_index(e.prov.text, t.pkt)
-                except _Fail:
-                    # "1. pkt. ophæves, og i 2. pkt., der bliver 1. pkt., udgår …"
-                    if t.new_pkt is None:
-                        raise
-                    sents, idx = eng.pkt_index(e.prov.text, t.new_pkt)
-                new, n = fn(sents[idx], want - hits if want else 0)  # type: ignore[operator]
-                if n:
-                    sents[idx] = new
-                    eng.set_text(i, " ".join(sents), ins)
-            else:
-                new, n = fn(e.prov.text, want - hits if want else 0)  # type: ignore[operator]
-                if n:
-                    eng.set_text(i, new, ins)
-            if n:
-                touched.append(e.key)
-            hits += n
-            if want and hits >= want:
-                break
+        hits, keys = _edit_entries(eng, ins, t, fn, scope, want, False)
+        if not hits:
+            hits, keys = _edit_entries(eng, ins, t, fn, scope, want, True)
+            if hits:
+                notes.append(f"matched {t} ignoring commas")
+        if (
+            not hits
+            and t.pkt is None
+            and scope
+            and eng.entries[scope[0]].prov.level
+            in (
+                Level.NR,
+                Level.LITRA,
+            )
+        ):
+            parent = eng.index(eng.entries[scope[0]].prov.parent or "")
+            if parent is not None:
+                for loose in (False, True):
+                    hits, keys = _edit_entries(eng, ins, t, fn, [parent], want, loose)
+                    if hits:
+                        notes.append(f"matched {t} in the text after its list")
+                        break
+        touched.extend(keys)
         if hits == 0:
             missed.append(f"text not found in {t}")
     if missed and not touched:
         raise _Fail("; ".join(missed))
-    eng.note = "; ".join(missed)
+    eng.note = "; ".join(missed + notes)
     return touched
 
 
 def _replace_text(eng: _Engine, ins: Instruction) -> list[str]:
     old, new = ins.old_text or "", ins.new_text or ""
 
-    def fn(text: str, count: int) -> tuple[str, int]:
-        out, n = _sub(text, old, new, count)
+    def fn(text: str, count: int, loose: bool) -> tuple[str, int]:
+        out, n = _sub(text, old, new, count, loose)
         return (_tidy(out) if not new else out), n
 
     return _text_op(eng, ins, fn)
@@ -326,15 +394,15 @@ def _delete_text(eng: _Engine, ins: Instruction) -> list[str]:
     old = ins.old_text or ""
     anchor = ins.anchor_text
 
-    def fn(text: str, count: int) -> tuple[str, int]:
+    def fn(text: str, count: int, loose: bool) -> tuple[str, int]:
         if anchor:
             a = text.find(anchor)
             if a < 0:
                 return text, 0
             head, tail = text[: a + len(anchor)], text[a + len(anchor) :]
-            out, n = _sub(tail, old, "", 1)
+            out, n = _sub(tail, old, "", 1, loose)
             return _tidy(head + " " + out), n
-        out, n = _sub(text, old, "", count)
+        out, n = _sub(text, old, "", count, loose)
         return _tidy(out), n
 
     return _text_op(eng, ins, fn)
@@ -354,8 +422,8 @@ def _insert_text(eng: _Engine, ins: Instruction) -> list[str]:
     anchor, new = ins.anchor_text or "", ins.new_text or ""
     after = ins.position != "before"
 
-    def fn(text: str, count: int) -> tuple[str, int]:
-        pat = _pattern(anchor)
+    def fn(text: str, count: int, loose: bool) -> tuple[str, int]:
+        pat = _pattern(anchor, loose)
         n = 0
 
         def repl(m: re.Match[str]) -> str:
@@ -388,6 +456,7 @@ def _remove_target(eng: _Engine, t: Target, ins: Instruction) -> tuple[int, str]
     if t.pkt is not None:
         i = eng.text_entry(t)
         sents, idx = eng.pkt_index(eng.entries[i].prov.text, t.pkt)
+        _drop_list_of_last_pkt(eng, i, idx, len(sents), ins)
         del sents[idx]
         eng.set_text(i, " ".join(sents), ins)
         return i, eng.entries[i].key
@@ -443,6 +512,7 @@ def _rewrite(eng: _Engine, ins: Instruction) -> list[str]:
         drop = sorted(
             {eng.pkt_index(eng.entries[i].prov.text, t.pkt)[1] for t in ins.targets if t.pkt}
         )
+        _drop_list_of_last_pkt(eng, i, idx, len(sents), ins)
         sents[idx] = ins.new_text or ""
         for d in reversed(drop):
             if d != idx:
@@ -457,17 +527,45 @@ def _rewrite(eng: _Engine, ins: Instruction) -> list[str]:
             raise _Fail("a § rewritten with text that has no provisions")
         rng = eng.subtree(first)
         eng.remove(range(rng.start + 1, rng.stop), ins)
-        eng.set_text(first, ins.new_text, ins)
+        # "§ 32, stk. 2, affattes således: Stk. 2. Personer, …": the label is not text
+        eng.set_text(first, _OWN_LABEL.sub("", ins.new_text, count=1), ins)
         return [eng.entries[first].key]
     provs = _new_provisions(ins, keys)
     if level is Level.PARAGRAF and provs and provs[0].level is not Level.PARAGRAF:
         provs = [_make(keys[0], ""), *provs]
+    elif len(keys) == 1 and provs and all(p.key.startswith(keys[0] + ", ") for p in provs):
+        # "§ 142, stk. 1, affattes således:" with a lead-in and a list: the list items are
+        # provisions, the lead-in is the text of stk. 1 itself
+        provs = [_make(keys[0], _lead_in(ins.new_text or "", provs)), *provs]
     at = first
     for t in sorted(ins.targets, key=lambda t: -eng.find(t)):
         i = eng.find(t)
         eng.remove(eng.subtree(i), ins)
         at = min(at, i)
     return eng.insert(at, provs, ins)
+
+
+def _lead_in(text: str, items: Sequence[Provision]) -> str:
+    """The words of ``text`` before its first list item and after its last."""
+    t = normalise(text)
+    first, last = normalise(items[0].text), normalise(items[-1].text)
+    i = t.find(first) if first else -1
+    j = t.rfind(last) if last else -1
+    head = t[:i].strip() if i > 0 else ""
+    tail = t[j + len(last) :].strip() if j >= 0 else ""
+    return _joined(head, tail)
+
+
+def _drop_list_of_last_pkt(eng: _Engine, i: int, idx: int, n: int, ins: Instruction) -> None:
+    """A last punktum that leads into a list ("… i forhold til barnets eller den unges" +
+    nr. 1-6) includes the list: replacing or repealing it removes the items too."""
+    e = eng.entries[i]
+    if idx != n - 1 or e.prov.text.rstrip().endswith((".", "!", "?")):
+        return
+    rng = eng.subtree(i)
+    items = range(rng.start + 1, rng.stop)
+    if items and all(eng.entries[j].prov.level in (Level.NR, Level.LITRA) for j in items):
+        eng.remove(items, ins)
 
 
 def _insert_at(eng: _Engine, ins: Instruction) -> int:
@@ -732,6 +830,46 @@ def _texts(provs: Iterable[Provision]) -> dict[str, str]:
     return {p.key: normalise(p.text) for p in provs}
 
 
+_RANGE_KEY = re.compile(r"^§ (\d+(?: [a-zæøå])?)-(\d+(?: [a-zæøå])?)$")
+
+
+def _is_placeholder(key: str, texts: Mapping[str, str]) -> bool:
+    """``key`` is (part of) a "§ 117 a. (Ophævet)" the version prints for a § repealed
+    before the previous one: typography, not an amendment."""
+    head = key.split(", ", 1)[0]
+    sub = {k: v for k, v in texts.items() if k == head or k.startswith(head + ", ")}
+    return (
+        sub.get(head, "") == ""
+        and set(sub) <= {head, f"{head}, stk. 1"}
+        and (sub.get(f"{head}, stk. 1") == REPEALED)
+    )
+
+
+def _collapse_ranges(p: dict[str, str], a: Mapping[str, str]) -> dict[str, str]:
+    """Where the actual version prints consecutive repealed §§ as one "§§ 44-47. (Ophævet)",
+    the predicted §§ 44, 45, 46, 46 a, 47, each "(Ophævet)", are the same text."""
+    for key in a:
+        m = _RANGE_KEY.match(key)
+        if not m or key in p or a.get(f"{key}, stk. 1") != REPEALED:
+            continue
+        heads = [k for k in p if ", " not in k]
+        lo, hi = f"§ {m.group(1)}", f"§ {m.group(2)}"
+        if lo not in heads or hi not in heads:
+            continue
+        span = heads[heads.index(lo) : heads.index(hi) + 1]
+        if not span or not all(_is_placeholder(h, p) for h in span):
+            continue
+        out: dict[str, str] = {}
+        for k, v in p.items():
+            if k.split(", ", 1)[0] in span:
+                if k == lo:
+                    out[key], out[f"{key}, stk. 1"] = "", REPEALED
+                continue
+            out[k] = v
+        p = out
+    return p
+
+
 def check_against(
     predicted: Sequence[Provision],
     actual: Sequence[Provision],
@@ -745,6 +883,7 @@ def check_against(
     `ConsolidationResult.provenance`) lets the report set apart the changes no instruction
     made (ministry renames, editorial corrections)."""
     p, a = _texts(predicted), _texts(actual)
+    p = _collapse_ranges(p, a)
     rows: list[ProvisionCheck] = []
     for key in dict.fromkeys([*a, *p]):
         pt, at = p.get(key), a.get(key)
@@ -770,11 +909,13 @@ def check_against(
             changed.append(key)
             if p.get(key) == at:
                 good.append(key)
-            elif (
-                key not in hit
-                and bt is not None
-                and at is not None
-                and (is_ministry_rename(bt, at) or is_editorial(bt, at))
+            elif key not in hit and (
+                (
+                    bt is not None
+                    and at is not None
+                    and (is_ministry_rename(bt, at) or is_editorial(bt, at))
+                )
+                or (bt is None and _is_placeholder(key, a))
             ):
                 without.append(key)
     return CheckReport(tuple(rows), tuple(changed), tuple(good), tuple(without))

@@ -54,6 +54,9 @@ _HTML = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\s*(?:<!DOCTYPE\s+html|<html)", re.IG
 _PARA_NUM = re.compile(r"§+\s*(\d+)\s*([a-zæøå]{0,3})\b\.?", re.IGNORECASE)
 _STK_NUM = re.compile(r"stk\.?\s*(\d+)", re.IGNORECASE)
 _ITEM_NUM = re.compile(r"^\(?\s*([0-9]+|[a-zæøå]{1,3})\s*[).]?", re.IGNORECASE)
+_FOOTNOTE_MARK = re.compile(r"^\s*\d+\)\s*$")
+_DEPTH = {Level.PARAGRAF: 0, Level.STK: 1, Level.NR: 2, Level.LITRA: 3}
+_STK_LINE = re.compile(r"^\s*Stk\.\s*(\d+)\.\s*$")
 _ACCESSION = re.compile(r"^([A-Z])(\d{4})(\d{5})(\d{2})$")
 
 _DOC_TYPES = {"LOV", "LBK", "BEK", "CIR", "VEJ", "CIRK", "SKR", "AFG", "DOM", "UDT", "TRAKTAT"}
@@ -104,9 +107,14 @@ def load_root(data: bytes, source: str = "<bytes>") -> etree._Element:
 
 
 def linea_text(linea: etree._Element) -> str:
-    # Chars within a line are fragments of one run of text (italic, superscript footnote
-    # marks): joined without a separator, as printed.
-    return "".join(c.text or "" for c in linea.iterchildren("Char"))
+    # Chars within a line are fragments of one run of text (italic, bold): joined without a
+    # separator, as printed. A superscript footnote mark ("3)" after "§ 90, stk. 1") is not
+    # law text — joined, it would read "stk. 13)"; the note itself is kept as a Nota.
+    return "".join(
+        c.text or ""
+        for c in linea.iterchildren("Char")
+        if not (c.get("formaChar") == "Superscript" and _FOOTNOTE_MARK.match(c.text or ""))
+    )
 
 
 def char_text(el: etree._Element) -> str:
@@ -379,11 +387,18 @@ def _walk_stk(
     stk: etree._Element, para_key: str | None, n: int, b: _Builder, ctx: _Ctx, pos: list[int]
 ) -> None:
     label = _explicatus(stk)
+    notes: list[str] = []
+    text = _own_text(stk, notes)
+    if not label:
+        # New text "som nyt stykke" prints its number as the first line ("Stk. 3.") instead
+        # of an Explicatus: it is the label, not text.
+        first = stk.find("Exitus/Linea")
+        if first is not None and (lm := _STK_LINE.match(linea_text(first))):
+            label = f"Stk. {lm.group(1)}."
+            text = norm(text[len(norm(linea_text(first))) :])
     m = _STK_NUM.search(label)
     number = m.group(1) if m else str(n)
     key = _join_key(para_key, f"stk. {number}")
-    notes: list[str] = []
-    text = _own_text(stk, notes)
     pos[0] += 1
     prov = b.add(
         Provision(
@@ -502,7 +517,11 @@ def _walk_element(
         n = sum(1 for p in b.provisions if p.level is Level.STK and p.parent == prev) + 1
         _walk_stk(child, prev, n, b, ctx, pos)
     elif tag == "Indentatio":
-        parent = b.provisions[-1].key if b.provisions else ""
+        # Sibling items of new text ("som nye numre:" 1), 2)) share one parent: the last
+        # provision above their level, not the item before them.
+        level = Level.LITRA if child.get("formaInd") == "Litra" else Level.NR
+        above = [p for p in b.provisions if _DEPTH[p.level] < _DEPTH[level]]
+        parent = above[-1].key if above else ""
         _walk_indentatio(child, parent, b, ctx, pos, {Level.NR: 0, Level.LITRA: 0})
     elif tag in ("Rubrica", "Explicatus"):
         pass  # headings are folded into ctx and listed by _heading_blocks

@@ -102,3 +102,41 @@ def test_ministry_rename_is_reported_without_an_act() -> None:
     (a,) = attribute([ch(ChangeKind.AMENDED, "§ 2, stk. 2", old, new)], [], law_title=TITLE)
     assert a.status == "no_act" and "ministr" in a.reason and not a.attributions
     assert coverage([a]) == 1.0
+
+
+def test_sunset_clause_in_the_ikraft_notes() -> None:
+    from lawdiff.attribute import sunset_clauses
+    from lawdiff.model import TextBlock
+
+    note = TextBlock(
+        "ikraft",
+        None,
+        "Lov nr. 1540 af 20. december 2006 (Styrkede jobmuligheder) indeholder følgende "
+        "ikrafttrædelsesbestemmelser: (Udeladt) §§ 67 a-67 c i lov om en aktiv "
+        "beskæftigelsesindsats som affattet ved denne lovs § 2, nr. 1, ophæves den 1. januar "
+        "2013. Aftaler indgået før er gyldige.",
+    )
+    law = "lov om en aktiv beskæftigelsesindsats"
+    (sun,) = sunset_clauses([note], law, dt.date(2012, 6, 28), dt.date(2013, 4, 22))
+    assert (sun.act_eli, sun.act_label, sun.keys, sun.date) == (
+        "lta/2006/1540",
+        "lov nr. 1540 af 20. december 2006",
+        ("§ 67 a", "§ 67 b", "§ 67 c"),
+        dt.date(2013, 1, 1),
+    )
+    assert not sunset_clauses([note], law, dt.date(2013, 1, 1))  # outside the window
+    assert not sunset_clauses([note], "lov om social service")
+    (a, b) = attribute(
+        [
+            ch(ChangeKind.REPEALED, "§ 67 b, stk. 2", "tekst", ""),
+            ch(ChangeKind.AMENDED, "§ 5, stk. 9"),
+        ],
+        [],
+        law_title=law,
+        sunsets=[sun],
+    )
+    assert a.status == "attributed" and "1. januar 2013" in a.reason
+    assert [(x.act_eli, x.section, x.item, x.confidence) for x in a.attributions] == [
+        ("lta/2006/1540", "ikraft", None, "sunset")
+    ]
+    assert b.status == "no_act" and not b.attributions  # a sunset explains repeals only

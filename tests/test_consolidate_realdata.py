@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lawdiff.amend import AmendingAct, AmendmentItem, parse_amending_act, select_items
-from lawdiff.attribute import AttributedChange, attribute, coverage
+from lawdiff.attribute import AttributedChange, Sunset, attribute, coverage, sunset_clauses
 from lawdiff.consolidate import apply_instructions, check_against
 from lawdiff.diff import diff_versions
 from lawdiff.model import ActRef, DocKind, LawDocument
@@ -19,13 +19,10 @@ from lawdiff.parse import parse_document
 from lawdiff.refs import normalize_law_title
 from lovspor.settings import shared_dir
 
-# Measured 2025 (see the figures printed by the tests). The issue's targets are 95 % attribution
-# coverage per pair and 90 % of changed provisions predicted exactly; the consolidation floor
-# below is what the consolidator reaches today, not the target (the gap is printed).
+# The issue's targets, met on every pair (see the figures printed by the tests): 95 %
+# attribution coverage per pair and 90 % of changed provisions predicted exactly.
 ATTRIBUTION_TARGET = 0.95
-ATTRIBUTION_FLOOR = 0.94  # one pair (LAB 2012/706 → 2013/415) is at 94.8 %: § 67 a–c lapse
 CONSOLIDATION_TARGET = 0.90
-CONSOLIDATION_FLOOR = 0.80
 
 
 @cache
@@ -60,6 +57,12 @@ class Pair:
     @property
     def name(self) -> str:
         return f"{self.law}: {self.prev.meta.eli} → {self.new.meta.eli}"
+
+    def sunsets(self) -> tuple[Sunset, ...]:
+        """Time-limited §§ the previous version's Ikraft notes repeal between the two."""
+        return sunset_clauses(
+            self.prev.blocks, self.law, self.prev.meta.signed, self.new.meta.signed
+        )
 
     def items(self) -> list[AmendmentItem]:
         assert self.new.intro is not None
@@ -100,6 +103,7 @@ def attributed(pair: Pair) -> tuple[AttributedChange, ...]:
             base=pair.prev.provisions,
             law_title=pair.law,
             not_incorporated=pair.new.intro.not_incorporated,
+            sunsets=pair.sunsets(),
         )
     )
 
@@ -141,7 +145,21 @@ def test_attribution_coverage_per_pair() -> None:
                 print(f"    unattributed {a.change.kind.value} {a.change.key}: {a.reason}")
     if worst < ATTRIBUTION_TARGET:
         print(f"GAP: worst pair {worst:.1%} < target {ATTRIBUTION_TARGET:.0%}")
-    assert worst >= ATTRIBUTION_FLOOR
+    assert worst >= ATTRIBUTION_TARGET
+
+
+@needs_data
+def test_sunset_of_67_a_c_attributed_to_lov_1540_of_2006() -> None:
+    """LAB §§ 67 a-c lapse on 1 January 2013 by LOV 1540/2006's entry-into-force provisions,
+    quoted in LBK 2012/706's Ikraft notes; none of the four incorporated acts repeals them."""
+    (pair,) = [p for p in pairs() if p.new.meta.eli == "lta/2013/415"]
+    hits = [a for a in attributed(pair) if a.change.key.startswith("§ 67 ")]
+    assert len(hits) == 10
+    for a in hits:
+        assert a.status == "attributed" and "ophæves den 1. januar 2013" in a.reason
+        assert [(x.act_eli, x.section, x.confidence) for x in a.attributions] == [
+            ("lta/2006/1540", "ikraft", "sunset")
+        ]
 
 
 @needs_data
@@ -149,11 +167,19 @@ def test_consolidation_check_per_pair() -> None:
     print()
     total = good = 0
     worst = 1.0
+    reasons: Counter[str] = Counter()
     for pair in pairs():
         items = pair.items()
         res = apply_instructions(
-            pair.prev.provisions, items, acts=[a.label for _, a in pair.incorporated]
+            pair.prev.provisions,
+            [*items, *(s.instruction() for s in pair.sunsets())],
+            acts=[a.label for _, a in pair.incorporated],
         )
+        for r in res.results:
+            if r.status != "applied":
+                reasons[
+                    f"{r.status}: {r.reason.split(' ', 1)[0] if r.reason.startswith('§') else r.reason}"
+                ] += 1
         rep = check_against(
             res.provisions, pair.new.provisions, pair.prev.provisions, res.provenance
         )
@@ -170,6 +196,9 @@ def test_consolidation_check_per_pair() -> None:
         )
     overall = good / total if total else 1.0
     print(f"overall: {good}/{total} = {overall:.1%}")
+    print("instructions not applied, by reason:")
+    for reason, n in reasons.most_common():
+        print(f"    {n} × {reason}")
     if worst < CONSOLIDATION_TARGET:
         print(f"GAP: worst pair {worst:.1%} < target {CONSOLIDATION_TARGET:.0%}")
-    assert worst >= CONSOLIDATION_FLOOR
+    assert worst >= CONSOLIDATION_TARGET
