@@ -21,6 +21,7 @@ import hashlib
 import importlib
 import itertools
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,7 +43,14 @@ from db.models import (
     Version,
 )
 from db.store import decompress
-from lawdiff.amend import AmendingAct, AmendmentItem, Instruction, parse_amending_act, select_items
+from lawdiff.amend import (
+    Action,
+    AmendingAct,
+    AmendmentItem,
+    Instruction,
+    parse_amending_act,
+    select_items,
+)
 from lawdiff.attribute import AttributedChange, attribute
 from lawdiff.consolidate import apply_instructions, check_against, normalise
 from lawdiff.model import (
@@ -617,6 +625,69 @@ class Pending:
     act: AmendingAct
     item: AmendmentItem
     why: str  # "not incorporated in …" | "later change in Meta" | "stored act amending the law"
+    repealed_by: str = ""  # "lov nr. 1662 af 20. december 2016, § 2, nr. 1 (i kraft …)"
+    amended_by: list[str] = field(default_factory=list)  # amendments of the item: not modelled
+
+
+_ACT_ITEM_KEY = re.compile(r"^(§ \d+)(?:, nr\. (\d+))?$")
+
+
+def _acts_amending_acts(
+    session: Session, after: dt.date | None, acts: dict[str, StoredAct], cache_: ActCache
+) -> list[AmendingAct]:
+    """Stored acts signed after ``after`` with a section "I lov nr. … om ændring af …"."""
+    elis = {
+        e
+        for (e,) in session.execute(
+            select(InstructionRow.act_eli)
+            .where(InstructionRow.law_title.like("lov om ændring af%"))
+            .distinct()
+        )
+    }
+    out = []
+    for eli in sorted(elis):
+        sa = acts.get(eli)
+        if (
+            sa
+            and (after is None or (sa.signed and sa.signed > after))
+            and (a := cache_.get(session, sa)) is not None
+        ):
+            out.append(a)
+    return out
+
+
+def _mark_amended_items(pending: list[Pending], amenders: Sequence[AmendingAct]) -> None:
+    """A later act may repeal or change an amending act's item before it takes effect (LOV
+    2016/1662 § 2, nr. 1 repeals LOV 2016/647 § 1, nr. 5): such an item is not applied."""
+    by_key = {(p.act.eli, p.item.section, p.item.number): p for p in pending}
+    by_section: dict[tuple[str, str], list[Pending]] = {}
+    for p in pending:
+        by_section.setdefault((p.act.eli, p.item.section), []).append(p)
+    for amender in amenders:
+        for sec in amender.sections:
+            base = sec.amended.base
+            if not sec.amends_amending_act or base is None:
+                continue
+            for it in sec.items:
+                when = f"i kraft {it.in_force.date}" if it.in_force.date else it.in_force.status
+                who = f"{amender.label}, {sec.label}, nr. {it.number} ({when})"
+                for ins in it.instructions:
+                    for t in ins.targets:
+                        m = _ACT_ITEM_KEY.match(t.key)
+                        if not m:
+                            continue
+                        hit = (
+                            [by_key[k]]
+                            if m.group(2) and (k := (base.eli, m.group(1), m.group(2))) in by_key
+                            else []
+                            if m.group(2)
+                            else by_section.get((base.eli, m.group(1)), [])
+                        )
+                        for p in hit:
+                            if ins.action is Action.REPEAL and t.inner is None:
+                                p.repealed_by = who
+                            else:
+                                p.amended_by.append(who)
 
 
 def _pending(
@@ -674,6 +745,7 @@ def _pending(
         for it in select_items(act, law_title):
             out.append(Pending(act, it, why))
     out.sort(key=lambda p: (p.act.signed or dt.date.max, p.act.eli))
+    _mark_amended_items(out, _acts_amending_acts(session, signed, acts, cache_))
     return out, absent
 
 
@@ -689,6 +761,10 @@ def _item_dict(p: Pending, reason: str = "") -> dict[str, Any]:
     }
     if reason:
         d["reason"] = reason
+    if p.amended_by:
+        d["amended_by"] = [
+            f"{x}: a change to the amending act itself, not applied" for x in p.amended_by
+        ]
     return d
 
 
@@ -716,7 +792,9 @@ def consolidate_ahead(
     skipped: list[dict[str, Any]] = []
     for p in pending:
         f = p.item.in_force
-        if f.status != "date" or f.date is None:
+        if p.repealed_by:
+            skipped.append(_item_dict(p, f"not applied: repealed by {p.repealed_by}"))
+        elif f.status != "date" or f.date is None:
             if include_undated:
                 apply.append(p)
             else:
@@ -742,8 +820,11 @@ def consolidate_ahead(
         a = by_act.setdefault(
             p.act.eli, {"eli": p.act.eli, "label": p.act.label, "items": [], "why": p.why}
         )
-        a["items"].append({"section": p.item.section, "item": p.item.number,
-                           "in_force": p.item.in_force.date})  # fmt: skip
+        entry = {"section": p.item.section, "item": p.item.number,
+                 "in_force": p.item.in_force.date}  # fmt: skip
+        if p.amended_by:
+            entry["warning"] = "amended by " + "; ".join(p.amended_by) + ": applied as enacted"
+        a["items"].append(entry)
     return {
         "law": slug,
         "title": chain.title,

@@ -232,10 +232,18 @@ def test_consolidate_ahead_applies_647_not_incorporated_items(db: DB) -> None:
     assert "unofficial" in doc["label"] and "not an official text" in doc["label"]
     assert doc["base_version"] == "lta/2016/1270" and doc["as_of"] == "2017-01-01"
     acts = {a["eli"]: a for a in doc["acts_applied"]}
+    # LBK 2016/1270 leaves out LOV 2016/647 § 1, nr. 5 and 10-31 (in force 2017-01-01); but
+    # LOV 2016/1662 § 2, nr. 1 repealed nr. 5 before it took effect (§ 1, nr. 1 of 1662
+    # inserts §§ 63 a-c anew): nr. 5 is not applied, and says why
     items = [i["item"] for i in acts["lta/2016/647"]["items"]]
-    assert items == ["5", *map(str, range(10, 32))]
+    assert items == [str(n) for n in range(10, 32)]
     assert {i["in_force"] for i in acts["lta/2016/647"]["items"]} == {"2017-01-01"}
     assert "lov nr. 647 af 8. juni 2016" in doc["label"]
+    (five,) = [x for x in doc["not_applied"] if (x["act_eli"], x["item"]) == ("lta/2016/647", "5")]
+    assert "repealed by lov nr. 1662 af 20. december 2016, § 2, nr. 1" in five["reason"]
+    assert "1" in [i["item"] for i in acts["lta/2016/1662"]["items"]]
+    keys = [p["key"] for p in doc["provisions"]]
+    assert keys.count("§ 63 a") == 1
     assert doc["changed"] > 0 and any(p["changed"] for p in doc["provisions"])
     for x in doc["not_applied"]:
         assert x["reason"].startswith("not applied: ")
