@@ -253,4 +253,4 @@ class Attribution:
     section: str  # "§ 1" of the amending act
     item: str | None  # "1" (numbered item), None when the act section has no numbered items
     in_force: dt.date | None = None
-    confidence: str = "exact"  # "exact" | "paragraph" | "act"
+    confidence: str = "exact"  # "exact" | "sunset" (a lapsing §) | "paragraph" | "act"

@@ -51,7 +51,7 @@ from lawdiff.amend import (
     parse_amending_act,
     select_items,
 )
-from lawdiff.attribute import AttributedChange, attribute
+from lawdiff.attribute import AttributedChange, Sunset, attribute, sunset_clauses
 from lawdiff.consolidate import apply_instructions, check_against, normalise
 from lawdiff.model import (
     ActRef,
@@ -70,7 +70,7 @@ from lawdiff.refs import act_label, normalize_law_title, parse_intro
 
 ACT_KEY = "analyze.act.{}"  # act ELI → "sha256|library fingerprint"
 ATTR_KEY = "analyze.attr.{}"  # version id → {"key": …, "summary": {…}}
-CONFIDENCE = ("exact", "paragraph", "act")  # best first
+CONFIDENCE = ("exact", "sunset", "paragraph", "act")  # best first
 LIBRARY = ("lawdiff.amend", "lawdiff.attribute", "lawdiff.consolidate", "lawdiff.refs")
 UNDATED = ("ministerial", "publication", "unknown")
 
@@ -366,6 +366,7 @@ def pair_summary(
         "missing_acts": list(missing),
         "changes": len(res),
         "exact": status.get("exact", 0),
+        "sunset": status.get("sunset", 0),
         "paragraph": status.get("paragraph", 0),
         "act": status.get("act", 0),
         "no_act": status.get("no_act", 0),
@@ -382,6 +383,25 @@ def pair_summary(
             if a.status != "attributed"
         ],
     }
+
+
+def _sunsets(session: Session, pair: PairRef, law_title: str | None) -> tuple[Sunset, ...]:
+    """Time-limited §§ that lapse between the two versions: a consolidated act reprints the
+    entry-into-force rules of the acts behind it ("§§ 67 a-67 c … ophæves den 1. januar
+    2013"), so the previous version's Ikraft notes say which repeals no listed act makes."""
+    if not law_title:
+        return ()
+    rows = session.execute(
+        select(Document.content, Version.signed)
+        .join(Version, Version.document_id == Document.id)
+        .where(Version.id.in_((pair.old_id, pair.new_id)))
+        .order_by(Version.signed)
+    ).all()
+    if len(rows) != 2:
+        return ()
+    (old_blob, old_signed), (_new_blob, new_signed) = rows
+    prev = parse_document(decompress(old_blob), pair.old_eli)
+    return sunset_clauses(prev.blocks, law_title, old_signed, new_signed)
 
 
 def attribute_pair(
@@ -401,12 +421,14 @@ def attribute_pair(
         if ref.eli in acts and (act := cache_.get(session, acts[ref.eli])) is not None:
             incorporated.append((ref, act))
     ids, changes = _load_changes(session, pair.new_id)
+    law_title = normalize_law_title(title) if title else None
     res = attribute(
         changes,
         incorporated,
         base=base,
-        law_title=normalize_law_title(title) if title else None,
+        law_title=law_title,
         not_incorporated=intro.not_incorporated if intro else (),
+        sunsets=_sunsets(session, pair, law_title),
     )
     res = _with_missing(res, intro, missing)
     session.execute(
@@ -997,12 +1019,14 @@ def provenance_for(
         if r.eli in acts and (a := cache_.get(session, acts[r.eli])) is not None
     ]
     missing = [r for r in intro.incorporated if r.eli not in acts]
+    law_title = normalize_law_title(new.meta.title)
     res = attribute(
         changes,
         inc,
         base=old.provisions,
-        law_title=normalize_law_title(new.meta.title),
+        law_title=law_title,
         not_incorporated=intro.not_incorporated,
+        sunsets=sunset_clauses(old.blocks, law_title, old.meta.signed, new.meta.signed),
     )
     return _with_missing(res, intro, missing), ""
 
