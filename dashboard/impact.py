@@ -22,7 +22,8 @@ from sqlalchemy import and_, select
 from dashboard.data import TTL, _df, latest_provisions
 from db.models import ChangeRow, Law
 from graph.core import ImpactGraph
-from lawdiff.model import Attribution, ChangeKind, Level, Provision, ProvisionChange, TokenOp
+from lawdiff.model import Attribution, ChangeKind, Level, ProvisionChange, TokenOp
+from lovspor.analyze import provision_from_fields
 
 HIT_KIND_DA = {
     "procedure": "arbejdsgang (KLE × handlingsfacet)",
@@ -60,15 +61,6 @@ HIT_COLUMNS = [
 ]
 
 
-def _provision(row: tuple[Any, ...]) -> Provision:
-    key, level, label, parent, text, position, chapter, section, heading = row
-    number = key.rsplit(" ", 1)[-1] if level != Level.PARAGRAF.value else key[2:]
-    return Provision(
-        key=key, level=Level(level), number=number, label=label, parent=parent, text=text,
-        position=position, chapter=chapter, section=section, heading=heading,
-    )
-
-
 @st.cache_resource(show_spinner="Bygger konsekvensgrafen …", ttl=TTL)
 def impact_graph(url: str, folder: str) -> tuple[ImpactGraph, dict[str, Any]]:
     """Graph over each law's newest version and the reference data in `folder`."""
@@ -78,7 +70,7 @@ def impact_graph(url: str, folder: str) -> tuple[ImpactGraph, dict[str, Any]]:
     from graph.sources.os2bos import load_os2bos
 
     root = Path(folder)
-    provs = {slug: [_provision(r) for r in rows] for slug, rows in latest_provisions(url).items()}
+    provs = {slug: [provision_from_fields(*r) for r in rows] for slug, rows in latest_provisions(url).items()}
     logging.getLogger("graph").setLevel(logging.ERROR)
     os2bos = load_os2bos(root / "os2bos") if (root / "os2bos").is_dir() else None
     kle_file = root / "kle" / "kle-emneplan-social.xml"

@@ -185,19 +185,37 @@ def _parse_version(session: Session, v: _V) -> LawDocument:
     return parse_document(decompress(blob), v.eli)
 
 
-def _row_to_provision(r: ProvisionRow) -> Provision:
-    number = r.key.rsplit(" ", 1)[-1] if r.level != Level.PARAGRAF.value else r.key[2:]
+def provision_from_fields(
+    key: str,
+    level: str,
+    label: str,
+    parent: str | None,
+    text: str,
+    position: int,
+    chapter: str | None = None,
+    section: str | None = None,
+    heading: str | None = None,
+) -> Provision:
+    """A stored provision back as the model's `Provision` (the number is the key's last part)."""
+    last = key.rsplit(", ", 1)[-1]
+    number = last[2:] if level == Level.PARAGRAF.value else last.split(" ", 1)[-1]
     return Provision(
-        key=r.key,
-        level=Level(r.level),
+        key=key,
+        level=Level(level),
         number=number,
-        label=r.label,
-        parent=r.parent_key,
-        text=r.text,
-        position=r.position,
-        chapter=r.chapter,
-        section=r.section,
-        heading=r.heading,
+        label=label,
+        parent=parent,
+        text=text,
+        position=position,
+        chapter=chapter,
+        section=section,
+        heading=heading,
+    )
+
+
+def _row_to_provision(r: ProvisionRow) -> Provision:
+    return provision_from_fields(
+        r.key, r.level, r.label, r.parent_key, r.text, r.position, r.chapter, r.section, r.heading
     )
 
 

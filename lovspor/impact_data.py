@@ -29,7 +29,7 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import ChangeRow, Law, ProvisionRow, Version
+from db.models import ChangeRow, Law, Version
 from graph.impact import ChangeInput
 from graph.paragraphs import ancestors
 from graph.sources import LoadProblem
@@ -38,6 +38,7 @@ from graph.sources.kle import KlePlan, load_kle
 from graph.sources.os2bos import OS2bosData, load_os2bos
 from graph.sources.user import UserProcedure, load_user_mappings
 from lawdiff.model import Attribution, ChangeKind, Level, Provision, ProvisionChange, TokenOp
+from lovspor.analyze import load_provisions
 
 KLE_FILE = Path("kle") / "kle-emneplan-social.xml"
 
@@ -234,20 +235,6 @@ def _inputs(session: Session, chains: Mapping[str, list[LawVersion]],
         del versions[s]
     return ImpactInputs(versions, provisions, aliases,
                         {s: v.title for s, v in versions.items()})
-
-
-def load_provisions(session: Session, version_id: int) -> list[Provision]:
-    """A stored version's provisions in document order."""
-    rows = session.scalars(select(ProvisionRow).where(ProvisionRow.version_id == version_id)
-                           .order_by(ProvisionRow.position))
-    return [Provision(key=r.key, level=Level(r.level), number=_number(r.key, r.level),
-                      label=r.label, parent=r.parent_key, text=r.text, position=r.position,
-                      chapter=r.chapter, section=r.section, heading=r.heading) for r in rows]
-
-
-def _number(key: str, level: str) -> str:
-    last = key.rsplit(", ", 1)[-1]
-    return last[2:] if level == Level.PARAGRAF.value else last.rsplit(" ", 1)[-1]
 
 
 def _known_laws(chains: Mapping[str, list[LawVersion]], laws: Iterable[str]) -> None:
