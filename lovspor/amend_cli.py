@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from lovspor import __version__
-from lovspor.analyze_cli import DbOpt, JsonOpt, _date, _dump, _fail, _url, err
+from lovspor.cliutil import DbOpt, JsonOpt, db_url, dump_json, err, fail, parse_date
 
 ACT_FORMAT = "lovspor.act/1"
 CONSOLIDATE_FORMAT = "lovspor.consolidate/1"
@@ -32,13 +32,13 @@ def act(
     from lovspor.amendments import act_report
     from lovspor.analyze import normalise_eli
 
-    with session_scope(_url(db)) as s:
+    with session_scope(db_url(db)) as s:
         rep = act_report(s, normalise_eli(eli))
     if rep is None:
-        _fail(f"{normalise_eli(eli)} is not stored (run `lovspor import` / `lovspor analyze`)")
+        fail(f"{normalise_eli(eli)} is not stored (run `lovspor import` / `lovspor analyze`)")
     assert rep is not None
     if json_out:
-        _dump({"format": ACT_FORMAT, "lovspor_version": __version__, **rep})
+        dump_json({"format": ACT_FORMAT, "lovspor_version": __version__, **rep})
         return
     w = sys.stdout.write
     w(f"{rep['label']} ({rep['eli']})\n{rep['title'] or ''}\n")
@@ -105,26 +105,26 @@ def consolidate(
     from lovspor.amendments import check_pairs, consolidate_ahead
     from lovspor.analyze import law_exists
 
-    url = _url(db)
+    url = db_url(db)
     if not law_exists(url, law):
-        _fail(f"unknown law {law!r} (see `lovspor laws`)")
+        fail(f"unknown law {law!r} (see `lovspor laws`)")
     if check:
         with session_scope(url) as s:
             rep = check_pairs(s, law)
         assert rep is not None
         if json_out:
-            _dump({"format": CHECK_FORMAT, "lovspor_version": __version__, **rep})
+            dump_json({"format": CHECK_FORMAT, "lovspor_version": __version__, **rep})
             return
         _print_check(rep)
         return
-    day = _date(as_of, "--as-of") or dt.date.today()
+    day = parse_date(as_of, "--as-of") or dt.date.today()
     with session_scope(url) as s:
         res = consolidate_ahead(s, law, day, include_undated=include_undated)
     if res is None:
-        _fail(f"{law} has no stored version")
+        fail(f"{law} has no stored version")
     assert res is not None
     if json_out:
-        _dump({"format": CONSOLIDATE_FORMAT, "lovspor_version": __version__, **res})
+        dump_json({"format": CONSOLIDATE_FORMAT, "lovspor_version": __version__, **res})
         return
     _print_consolidation(res, changed_only)
 

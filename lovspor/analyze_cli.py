@@ -17,44 +17,12 @@ from rich.console import Console
 from rich.table import Table
 
 from lovspor import __version__
-from lovspor.settings import default_database_url
+from lovspor.cliutil import DbOpt, JsonOpt, db_url, dump_json, err, fail, parse_date
 
-err = Console(stderr=True)
 out = Console()
-
-DbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help="Database URL. Default: $LOVSPOR_DATABASE_URL or ./data/lovspor.sqlite"
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 
 STATS_FORMAT = "lovspor.stats/1"
 CHANGES_FORMAT = "lovspor.changes/1"
-
-
-def _url(db: str | None) -> str:
-    return db or default_database_url()
-
-
-def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]Fejl:[/] {message}")
-    raise typer.Exit(code)
-
-
-def _dump(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-def _date(value: str | None, name: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        _fail(f"{name}: expected a date as YYYY-MM-DD, got {value!r}")
-    return None
 
 
 # --- analyze -----------------------------------------------------------------------------
@@ -71,9 +39,9 @@ def analyze(
     pair (incremental: pairs already analysed are skipped)."""
     from lovspor.analyze import analyze as run
 
-    report = run(_url(db), progress=not json_out and err.is_terminal, laws=law or None)
+    report = run(db_url(db), progress=not json_out and err.is_terminal, laws=law or None)
     if json_out:
-        _dump(report.as_dict())
+        dump_json(report.as_dict())
         return
     err.print(
         f"{report.laws} love, {report.versions} versioner: {report.pairs_done} par analyseret, "
@@ -128,14 +96,14 @@ def _load(ref: str, db: str | None):  # type: ignore[no-untyped-def]
     if path.is_file():
         data: bytes | None = path.read_bytes()
     else:
-        data = document_bytes(_url(db), ref)
+        data = document_bytes(db_url(db), ref)
         if data is None:
-            _fail(f"{normalise_eli(ref)} is not in the database (nor a file); run `lovspor import`")
+            fail(f"{normalise_eli(ref)} is not in the database (nor a file); run `lovspor import`")
     assert data is not None
     try:
         return parse_document(data, ref)
     except ParseError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
 def _select(changes, provision: str | None):  # type: ignore[no-untyped-def]
@@ -166,7 +134,7 @@ def diff(
     from lawdiff.diff import change_to_dict, diff_versions, render_html, summary
 
     if fmt not in ("text", "json", "html"):
-        _fail(f"--format must be text, json or html, not {fmt!r}")
+        fail(f"--format must be text, json or html, not {fmt!r}")
     a, b = _load(eli_a, db), _load(eli_b, db)
     all_changes = diff_versions(a.provisions, b.provisions)
     prov, why = _diff_provenance(db, a, b, all_changes)
@@ -174,7 +142,7 @@ def diff(
     if fmt == "json":
         from lovspor.amendments import attribution_dict
 
-        _dump(
+        dump_json(
             {
                 "format": "lovspor.diff/1",
                 "old": a.meta.eli,
@@ -208,7 +176,7 @@ def _diff_provenance(db: str | None, a, b, changes):  # type: ignore[no-untyped-
     from lovspor.amendments import provenance_for
 
     try:
-        with session_scope(_url(db)) as s:
+        with session_scope(db_url(db)) as s:
             res, why = provenance_for(s, a, b, changes)
     except Exception as exc:
         return None, f"provenance unavailable: {exc}"
@@ -276,12 +244,12 @@ def changes(
     from lovspor.amendments import attribution_dict, provenance_line
     from lovspor.analyze import law_exists, stored_changes
 
-    url = _url(db)
+    url = db_url(db)
     if not law_exists(url, law):
-        _fail(f"unknown law {law!r} (see `lovspor laws`)")
-    rows = stored_changes(url, law, _date(date_from, "--from"), _date(date_to, "--to"))
+        fail(f"unknown law {law!r} (see `lovspor laws`)")
+    rows = stored_changes(url, law, parse_date(date_from, "--from"), parse_date(date_to, "--to"))
     if json_out:
-        _dump(
+        dump_json(
             {
                 "format": CHANGES_FORMAT,
                 "law": law,
@@ -386,7 +354,7 @@ def export_stats(result, path: Path, by: str) -> None:  # type: ignore[no-untype
             df.to_excel(xw, sheet_name="stats", index=False)
             rules.to_excel(xw, sheet_name="rules", index=False)
     else:
-        _fail(f"--export: unknown file type {path.suffix!r} (use .csv, .parquet or .xlsx)")
+        fail(f"--export: unknown file type {path.suffix!r} (use .csv, .parquet or .xlsx)")
 
 
 def stats(
@@ -406,13 +374,13 @@ def stats(
     from lovspor.analyze import statistics
 
     if by not in ("signed", "in-force"):
-        _fail(f"--by must be signed or in-force, not {by!r}")
-    result = statistics(_url(db), laws=law or None, by=by, from_year=from_year, to_year=to_year)
+        fail(f"--by must be signed or in-force, not {by!r}")
+    result = statistics(db_url(db), laws=law or None, by=by, from_year=from_year, to_year=to_year)
     if export is not None:
         export_stats(result, export, by)
         err.print(f"Skrev {export}")
     if json_out:
-        _dump(stats_payload(result, by))
+        dump_json(stats_payload(result, by))
         return
     t = Table(title=f"Lovspor {__version__} · ændringer pr. lov og år (år efter: {by})")
     cols = ("lov", "år", "love", "lov-par", "§-rev. diff", "§-rev. instr.", "ændr.nr. intro",
