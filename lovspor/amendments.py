@@ -920,8 +920,13 @@ def check_pairs(session: Session, slug: str) -> dict[str, Any] | None:
             if a is not None
             for it in select_items(a, law, ref, intro.not_incorporated)
         ]
+        # §§ that lapse between the two versions (sunset clauses in the previous version's
+        # Ikraft notes) are repealed by no listed item: apply them too, named in `acts`.
+        sunsets = sunset_clauses(prev.blocks, law, prev.meta.signed, new.meta.signed)
         res = apply_instructions(
-            prev.provisions, items, acts=[a.label for _, a in inc if a is not None]
+            prev.provisions,
+            [*items, *(s.instruction() for s in sunsets)],
+            acts=[a.label for _, a in inc if a is not None] + [s.act_label for s in sunsets],
         )
         rep = check_against(res.provisions, new.provisions, prev.provisions, res.provenance)
         den = [k for k in rep.changed if k not in rep.without_act]
@@ -931,7 +936,8 @@ def check_pairs(session: Session, slug: str) -> dict[str, Any] | None:
             {
                 "old": prev_eli,
                 "new": new_eli,
-                "acts": [a.label for _, a in inc if a is not None],
+                "acts": [a.label for _, a in inc if a is not None]
+                + [f"{s.act_label} (ikraft: {s.rule})" for s in sunsets],
                 "items": len(items),
                 "instructions": len(res.results),
                 "applied": res.applied,
