@@ -54,8 +54,11 @@ RULES: dict[str, str] = {
     ),
     "revisions:exact": (
         "Distinct (amending act, §) where a § differs between two consecutive versions and "
-        "the change is attributed item by item to that act (lawdiff.attribute: exact or same-§ "
-        "confidence). Year: the act's signing date (by signed) or the item's in-force date."
+        "the change is attributed item by item to that act (lawdiff.attribute: exact, sunset "
+        "or same-§ confidence). Year: the act's signing date (by signed) or the item's "
+        "in-force date. In every revisions:* rule, changes with no amending act behind them "
+        "(a ministry's new name on re-publication, an editorial correction, the placeholder "
+        "of a § repealed earlier) are not revisions."
     ),
     "revisions:instructions": (
         "From the amending acts' own text, not from diffs: distinct (amending act, §) that the "
@@ -128,6 +131,9 @@ class ChangeFact:
     level: str
     in_force: dt.date | None = None
     act_eli: str | None = None  # exact attribution, when the amendment parser made one
+    # no amending act behind it (ministry rename on re-publication, editorial correction,
+    # placeholder of a § repealed earlier): not a paragraph revision
+    no_act: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +303,8 @@ def compute_stats(
                         cell_.unknown_sections.add((ref.eli, section))
                         cell_.item_rules.add("unknown")
         for c in pair.changes:
+            if c.no_act:
+                continue
             if c.act_eli:
                 y = year_of(c.in_force) if by == "in-force" else None
                 if by == "signed":

@@ -522,13 +522,20 @@ def stats_facts(
                     .join(ChangeRow, ChangeRow.id == ChangeAttributionRow.change_id)
                     .where(
                         ChangeRow.new_version_id == v.id,
-                        ChangeAttributionRow.confidence.in_(("exact", "paragraph")),
+                        ChangeAttributionRow.confidence.in_(("exact", "sunset", "paragraph")),
                     )
                 ):
                     atts.setdefault(cid, []).append((a_eli, a_in_force))
                 # one fact per attributed item: (act, §) is certain at exact and § confidence
                 facts = tuple(
-                    ChangeFact(r.paragraph_key, r.kind, r.level, f_in_force, f_eli)
+                    ChangeFact(
+                        r.paragraph_key,
+                        r.kind,
+                        r.level,
+                        f_in_force,
+                        f_eli,
+                        no_act=r.attribution == "no_act",
+                    )
                     for r in rows
                     for f_eli, f_in_force in atts.get(r.id) or [(None, r.in_force)]
                 )
@@ -597,9 +604,18 @@ def statistics(
     by: str = "signed",
     from_year: int | None = None,
     to_year: int | None = None,
+    all_laws: bool = False,
 ) -> StatsResult:
-    laws = list(laws) if laws else None
+    """Counts per law × year. By default over the laws whose versions are stored (the laws
+    Lovspor follows); `all_laws` adds laws known only because a stored act amends them,
+    which then have instruction-based counts and nothing from diffs."""
     with session_scope(db_url) as s:
+        if laws:
+            laws = list(laws)
+        elif not all_laws:
+            laws = sorted(set(s.scalars(select(Law.slug).join(Version, Version.law_id == Law.id))))
+        else:
+            laws = None
         versions, pairs, section_items = stats_facts(s, laws)
         instructions = instruction_facts(s, laws)
     return compute_stats(

@@ -359,8 +359,15 @@ def export_stats(result, path: Path, by: str) -> None:  # type: ignore[no-untype
 
 def stats(
     law: Annotated[
-        list[str] | None, typer.Option("--law", help="Law slug; repeatable. Default: all.")
+        list[str] | None, typer.Option("--law", help="Law slug; repeatable. Default: every law with stored versions.")
     ] = None,
+    all_laws: Annotated[
+        bool,
+        typer.Option(
+            "--all-laws",
+            help="Also laws known only because a stored act amends them (no versions stored).",
+        ),
+    ] = False,
     from_year: Annotated[int | None, typer.Option("--from-year")] = None,
     to_year: Annotated[int | None, typer.Option("--to-year")] = None,
     by: Annotated[str, typer.Option("--by", help="signed | in-force")] = "signed",
@@ -375,7 +382,14 @@ def stats(
 
     if by not in ("signed", "in-force"):
         fail(f"--by must be signed or in-force, not {by!r}")
-    result = statistics(db_url(db), laws=law or None, by=by, from_year=from_year, to_year=to_year)
+    result = statistics(
+        db_url(db),
+        laws=law or None,
+        by=by,
+        from_year=from_year,
+        to_year=to_year,
+        all_laws=all_laws,
+    )
     if export is not None:
         export_stats(result, export, by)
         err.print(f"Skrev {export}")
@@ -383,10 +397,15 @@ def stats(
         dump_json(stats_payload(result, by))
         return
     t = Table(title=f"Lovspor {__version__} · ændringer pr. lov og år (år efter: {by})")
-    cols = ("lov", "år", "love", "lov-par", "§-rev. diff", "§-rev. instr.", "ændr.nr. intro",
-            "ændr.nr. instr.", "§§ i kraft", "ord")  # fmt: skip
+    cols = ("lov", "år", "ændr.love", "lov-par", "§-rev. diff", "§-rev. instr.",
+            "ændr.nr. intro", "ændr.nr. instr.", "§§ i kraft", "ord")  # fmt: skip
     for col in cols:
-        t.add_column(col, justify="left" if col == "lov" else "right")
+        t.add_column(
+            col,
+            justify="left" if col == "lov" else "right",
+            no_wrap=col == "lov",
+            overflow="fold",
+        )
 
     def add(r, style: str | None = None) -> None:  # type: ignore[no-untyped-def]
         t.add_row(
