@@ -28,8 +28,11 @@ KIND_FROM_DA = {v: k for k, v in KIND_DA.items()}
 
 ATTRIBUTION_DA = {
     "exact": "præcis (ændringsnummer)",
-    "paragraph": "paragraf",
-    "act": "hele loven",
+    "sunset": "tidsbegrænset bestemmelse udløbet (ikrafttrædelsesbestemmelse)",
+    "paragraph": "samme paragraf (bedste ændringsnummer)",
+    "act": "kun ændringsloven kendt",
+    "no_act": "ingen ændringslov bag (fx nyt ministernavn, redaktionel rettelse)",
+    "unattributed": "ikke henført",
     "none": "ukendt",
     None: "ukendt",
 }
