@@ -213,20 +213,25 @@ def provision_from_fields(
     )
 
 
-def _row_to_provision(r: ProvisionRow) -> Provision:
-    return provision_from_fields(
-        r.key, r.level, r.label, r.parent_key, r.text, r.position, r.chapter, r.section, r.heading
-    )
-
-
 def load_provisions(session: Session, version_id: int) -> list[Provision]:
-    """A stored version's provisions in document order (no re-parse)."""
-    rows = session.scalars(
-        select(ProvisionRow)
+    """A stored version's provisions in document order (no re-parse; plain rows, not ORM
+    objects: a version has ~1,300 of them and statistics read every version)."""
+    rows = session.execute(
+        select(
+            ProvisionRow.key,
+            ProvisionRow.level,
+            ProvisionRow.label,
+            ProvisionRow.parent_key,
+            ProvisionRow.text,
+            ProvisionRow.position,
+            ProvisionRow.chapter,
+            ProvisionRow.section,
+            ProvisionRow.heading,
+        )
         .where(ProvisionRow.version_id == version_id)
         .order_by(ProvisionRow.position)
     )
-    return [_row_to_provision(r) for r in rows]
+    return [provision_from_fields(*r) for r in rows]
 
 
 def _store_provisions(
