@@ -19,6 +19,14 @@ import pytest
 from lovspor.settings import shared_dir
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under CI the real data must be there: a missing folder fails the run, never skips."""
+    if os.environ.get("CI") and shared_dir() is None:
+        raise pytest.UsageError(
+            "CI is set but the shared data folder is missing (../shared or $LOVSPOR_SHARED)"
+        )
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     path = shared_dir()
