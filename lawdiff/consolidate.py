@@ -272,8 +272,11 @@ def _pattern(text: str, loose: bool = False) -> re.Pattern[str]:
     return re.compile(head + body + tail)
 
 
-def _sub(text: str, old: str, new: str, count: int, loose: bool = False) -> tuple[str, int]:
-    """Replace up to ``count`` (0: all) occurrences of ``old``; whitespace-tolerant."""
+def _sub(
+    text: str, old: str, new: str | Callable[[str], str], count: int, loose: bool = False
+) -> tuple[str, int]:
+    """Replace up to ``count`` (0: all) occurrences of ``old``; whitespace-tolerant. ``new``
+    may be a function of the matched text (to insert before or after it)."""
     pat = _pattern(old, loose)
     n = 0
 
@@ -282,7 +285,7 @@ def _sub(text: str, old: str, new: str, count: int, loose: bool = False) -> tupl
         if count and n >= count:
             return m.group(0)
         n += 1
-        return new
+        return new(m.group(0)) if callable(new) else new
 
     return pat.sub(repl, text), n
 
@@ -423,17 +426,13 @@ def _insert_text(eng: _Engine, ins: Instruction) -> list[str]:
     after = ins.position != "before"
 
     def fn(text: str, count: int, loose: bool) -> tuple[str, int]:
-        pat = _pattern(anchor, loose)
-        n = 0
-
-        def repl(m: re.Match[str]) -> str:
-            nonlocal n
-            if count and n >= count:
-                return m.group(0)
-            n += 1
-            return _joined(m.group(0), new) if after else _joined(new, m.group(0))
-
-        return pat.sub(repl, text), n
+        return _sub(
+            text,
+            anchor,
+            lambda found: _joined(found, new) if after else _joined(new, found),
+            count,
+            loose,
+        )
 
     return _text_op(eng, ins, fn)
 
