@@ -125,6 +125,9 @@ class Version(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     predecessor_eli: Mapped[str | None] = mapped_column(String(40))  # as its Indledning says
     analyzed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # sizes for the statistics, computed when the provisions are stored (None: not yet)
+    paragraphs_in_force: Mapped[int | None] = mapped_column(Integer)
+    words_in_force: Mapped[int | None] = mapped_column(Integer)
 
     law: Mapped[Law] = relationship(back_populates="versions")
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -234,10 +234,33 @@ def load_provisions(session: Session, version_id: int) -> list[Provision]:
     return [provision_from_fields(*r) for r in rows]
 
 
+def _backfill_sizes(session: Session) -> None:
+    """Versions analysed before their sizes were stored get them once (migration 0003)."""
+    stale = session.scalars(
+        select(Version.id).where(
+            Version.paragraphs_in_force.is_(None),
+            Version.id.in_(select(ProvisionRow.version_id).distinct()),
+        )
+    ).all()
+    for vid in stale:
+        n_par, n_words = _version_size(load_provisions(session, vid))
+        session.execute(
+            update(Version)
+            .where(Version.id == vid)
+            .values(paragraphs_in_force=n_par, words_in_force=n_words)
+        )
+
+
 def _store_provisions(
     session: Session, law_id: int, version_id: int, provs: Sequence[Provision]
 ) -> int:
     session.execute(delete(ProvisionRow).where(ProvisionRow.version_id == version_id))
+    n_par, n_words = _version_size(provs)
+    session.execute(
+        update(Version)
+        .where(Version.id == version_id)
+        .values(paragraphs_in_force=n_par, words_in_force=n_words)
+    )
     if not provs:
         return 0
     session.execute(
@@ -379,6 +402,7 @@ def analyze(
     with session_scope(db_url) as s:
         chains = _chains(s, laws)
         steps, report.pairs_skipped = _plan(s, chains)
+        _backfill_sizes(s)
     report.laws = len(chains)
     report.versions = sum(len(v) for _, _, v in chains)
     cache: dict[int, list[Provision]] = {}
@@ -493,9 +517,11 @@ def stats_facts(
     for law_id, slug, chain in chains:
         prev: _V | None = None
         for v in chain:
-            provs = load_provisions(session, v.id)
-            n_par, n_words = _version_size(provs)
             vf = session.get(Version, v.id)
+            if vf is not None and vf.paragraphs_in_force is not None:
+                n_par, n_words = vf.paragraphs_in_force, vf.words_in_force or 0
+            else:  # analysed before the sizes were stored
+                n_par, n_words = _version_size(load_provisions(session, v.id))
             versions.append(
                 VersionFacts(slug, v.eli, v.signed, vf.valid_from if vf else None, n_par, n_words)
             )

@@ -68,7 +68,8 @@ def analyze(
         )
         err.print(
             f"  {p['law']} {p['old']} → {p['new']}: {p['changes']} ændringer, dækning "
-            f"{p['coverage']:.1%} (exact {p['exact']}, paragraph {p['paragraph']}, act {p['act']}, "
+            f"{p['coverage']:.1%} (exact {p['exact']}, sunset {p.get('sunset', 0)}, "
+            f"paragraph {p['paragraph']}, act {p['act']}, "
             f"no_act {p['no_act']}, unattributed {p['unattributed']}){mark}",
             highlight=False,
         )
