@@ -123,7 +123,8 @@ def char_text(el: etree._Element) -> str:
 
 
 def _explicatus(el: etree._Element) -> str:
-    ex = el.find("Explicatus")
+    # The label is the first child wherever there is one; look further only if not.
+    ex = el[0] if len(el) and el[0].tag == "Explicatus" else el.find("Explicatus")
     return norm(ex.text) if ex is not None else ""
 
 
