@@ -78,7 +78,7 @@ UNDATED = ("ministerial", "publication", "unknown")
 @cache
 def library_fingerprint() -> str:
     """Hash of the instruction parser's source: stored instructions and attributions made by
-    an older parser are redone (the parser is being tuned; its output is derived data)."""
+    an older parser are redone (their output is derived data; a better parser must reach it)."""
     h = hashlib.sha1()
     for name in LIBRARY:
         spec = importlib.util.find_spec(name)  # type: ignore[attr-defined]
