@@ -228,3 +228,19 @@ def paragraph_key_input(text: str) -> str:
     k = re.sub(r"\bstk\.?\s*(\d+)", r"stk. \1", k, flags=re.I)
     k = re.sub(r"\bnr\.?\s*(\d+)", r"nr. \1", k, flags=re.I)
     return re.sub(r"\s*,\s*", ", ", k).rstrip(".")
+
+
+_CHANGE_LABEL = re.compile(
+    r"^(?:change: )?(?P<law>\S+) (?P<key>.+?) (?P<kind>inserted|repealed|amended|renumbered)"
+    r"(?: by (?P<act>.*))?$"
+)
+
+
+def change_label_da(label: str) -> str:
+    """The graph library's change label ("change: serviceloven § 32 a inserted by lov nr. 379
+    af 27. april 2016, § 1, nr. 4") in Danish, for the Konsekvenser page."""
+    m = _CHANGE_LABEL.match(label)
+    if not m:
+        return label
+    act = f" ved {m['act']}" if m["act"] else ""
+    return f"{m['law']} {m['key']} {KIND_DA[m['kind']]}{act}"

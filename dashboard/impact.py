@@ -20,6 +20,7 @@ import streamlit as st
 from sqlalchemy import and_, select
 
 from dashboard.data import TTL, _df, latest_provisions
+from dashboard.format import change_label_da
 from db.models import ChangeRow, Law
 from graph.core import ImpactGraph
 from lawdiff.model import Attribution, ChangeKind, Level, ProvisionChange, TokenOp
@@ -219,7 +220,9 @@ def impact_hits(
     steps = pd.DataFrame(
         [
             {
-                "rank": i, "step": j, "node": s.node, "label": s.label, "relation": s.relation,
+                "rank": i, "step": j, "node": s.node,
+                "label": change_label_da(s.label) if s.relation == "changed" else s.label,
+                "relation": s.relation,
                 "source": s.source, "kind": g.kind(s.node) if s.node in g else "change",
             }
             for i, h in enumerate(hits, 1)

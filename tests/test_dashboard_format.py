@@ -55,3 +55,14 @@ def test_markdown_and_dot_escaping() -> None:
          "source": "s", "kind": "provision"}])
     dot = dot_graph(steps)
     assert '\\"q\\"' in dot and "hjemmel for" in dot and dot.startswith("digraph")
+
+
+def test_change_label_in_danish() -> None:
+    from dashboard.format import change_label_da
+
+    assert (
+        change_label_da("change: serviceloven § 32 a inserted by lov nr. 379 af 27. april 2016")
+        == "serviceloven § 32 a indsat ved lov nr. 379 af 27. april 2016"
+    )
+    assert change_label_da("serviceloven § 5, stk. 7 amended") == "serviceloven § 5, stk. 7 ændret"
+    assert change_label_da("KLE 27.00.00") == "KLE 27.00.00"  # not a change label: unchanged
