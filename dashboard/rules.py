@@ -6,8 +6,10 @@ from __future__ import annotations
 METRICS = {
     "amending_acts": "Ændringslove",
     "act_law_pairs": "Lov-par (ændringslov × lov)",
-    "paragraph_revisions": "Paragrafrevisioner",
-    "change_items": "Ændringsnumre",
+    "paragraph_revisions": "Paragrafrevisioner (fra versionerne)",
+    "paragraph_revisions_instructions": "Paragrafrevisioner (fra ændringslovene)",
+    "change_items": "Ændringsnumre (fra indledningerne)",
+    "change_items_instructions": "Ændringsnumre (fra ændringslovene)",
     "paragraphs_in_force": "§§ i kraft ved årets udgang",
     "words_in_force": "Ord i kraft ved årets udgang",
 }
@@ -24,6 +26,8 @@ COLUMN_DA = {
     "act_law_pairs_rule": "Regel: lov-par",
     "paragraph_revisions_rule": "Regel: paragrafrevisioner",
     "change_items_rule": "Regel: ændringsnumre",
+    "paragraph_revisions_instructions_rule": "Regel: paragrafrevisioner (ændringslovene)",
+    "change_items_instructions_rule": "Regel: ændringsnumre (ændringslovene)",
     "paragraphs_in_force_rule": "Regel: §§ i kraft",
     "words_in_force_rule": "Regel: ord i kraft",
 }
@@ -50,7 +54,25 @@ RULE_DA = {
         "ingen nævnes): talt én gang pr. (versionspar, ændret §) — en nedre grænse. År: den "
         "nye versions underskriftsdato."
     ),
-    "revisions:exact": "Forskellige (ændringslov, §) fra henføring nummer for nummer.",
+    "revisions:exact": (
+        "Forskellige (ændringslov, §) fra henføring nummer for nummer (præcis, udløbet "
+        "tidsbegrænset bestemmelse eller samme §). Ændringer uden ændringslov bag (nyt "
+        "ministernavn ved genoptryk, redaktionel rettelse, »(Ophævet)«-pladsholder) er aldrig "
+        "paragrafrevisioner."
+    ),
+    "revisions:instructions": (
+        "Fra ændringslovenes egen tekst, ikke fra sammenligning af versioner: forskellige "
+        "(ændringslov, §), som lovens ændringsnumre ændrer, indsætter eller omnummererer — for "
+        "alle gemte ændringslove til loven, indarbejdet eller ej. Overskrifter, kapitler og "
+        "bilag er ikke §§; »overalt i loven« tælles én gang. År: ændringslovens "
+        "underskriftsdato, eller ændringsnummerets ikrafttræden (»ukendt«, når ministeren "
+        "fastsætter den)."
+    ),
+    "items:instructions": (
+        "Fra ændringslovenes egen tekst: forskellige (ændringslov, paragraf, nummer) i alle "
+        "gemte ændringslove, hvis paragraf ændrer loven, indarbejdet eller ej. År som for "
+        "revisions:instructions."
+    ),
     "items:intro": (
         "Ændringsnumre (»nr. 1-4, 6-9«): forskellige (lov, paragraf, nummer), som "
         "indledningerne citerer."
