@@ -148,12 +148,17 @@ def _print_consolidation(res: dict[str, Any], changed_only: bool) -> None:
     for p in ins["problems"]:
         w(f"  {p['status']} {p['act_item']}: {p['reason']}\n")
     w(f"{res['changed']} bestemmelser ændret i forhold til {res['base_version']}\n\n")
+    shown: set[str] = set()
     for p in res["provisions"]:
         if changed_only and not p["changed"]:
             continue
         indent = "  " * p["key"].count(",")
         mark = "* " if p["changed"] else ""
-        w(f"{indent}{mark}{p['label'] or p['key']} {p['text']}\n")
+        parent = p["key"].rsplit(", ", 1)[0] if ", " in p["key"] else None
+        # with --changed-only a changed nr. may stand without its § and stk.: name it fully
+        label = p["label"] if p["label"] and (parent is None or parent in shown) else p["key"]
+        w(f"{indent}{mark}{label} {p['text']}\n")
+        shown.add(p["key"])
     w(f"\n{bar}\n{res['label']}\n")
 
 
