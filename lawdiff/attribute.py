@@ -270,8 +270,9 @@ def attribute(
                     ch,
                     (),
                     "no_act",
-                    "only a ministry's name changed and no incorporated item touches this "
-                    "provision: a re-publication after a change of ministries",
+                    "only words in or beside a ministry's title changed and no incorporated "
+                    "item touches this provision: a re-publication after a change of "
+                    "ministries, or the correction of such a renaming",
                 )
             )
         elif ch.kind is ChangeKind.AMENDED and is_editorial(ch.old_text, ch.new_text):

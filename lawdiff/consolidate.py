@@ -745,8 +745,9 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 
 def is_ministry_rename(old: str, new: str) -> bool:
-    """True if every edit from ``old`` to ``new`` replaces words around a ministry title
-    ("Ministeren for børn, …" → "Social- og indenrigsministeren")."""
+    """True if every edit from ``old`` to ``new`` replaces words in or beside a ministry
+    title ("Ministeren for børn, …" → "Social- og indenrigsministeren"; also the later
+    removal of a word such a renaming left behind: "indenrigsministeren forhold fastsætter")."""
     a, b = normalise(old).split(), normalise(new).split()
     ops = [
         op
