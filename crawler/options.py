@@ -13,8 +13,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from lovspor.settings import DEFAULT_API_URL, DEFAULT_BASE_URL
-
+# The live site; the CLI and its settings re-export these, the crawler owns them.
+DEFAULT_BASE_URL = "https://www.retsinformation.dk"
+DEFAULT_API_URL = "https://api.retsinformation.dk"
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 DEFAULT_SINCE = dt.date(2007, 1, 1)  # start of the XML era (DESIGN.md)
 DEFAULT_CONTACT = os.environ.get("LOVSPOR_CONTACT", "https://github.com/lovspor/lovspor")

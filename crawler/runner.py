@@ -10,12 +10,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 
-import lovspor
 from crawler.options import CrawlOptions
 from crawler.spiders.base import LovsporSpider
 from crawler.spiders.chain import ChainSpider
@@ -24,10 +24,18 @@ from crawler.spiders.harvest import HarvestSpider
 from db.session import engine_for
 
 
+def _version() -> str:
+    """The installed distribution's version, without importing the CLI package."""
+    try:
+        return version("lovspor")
+    except PackageNotFoundError:
+        return "0"
+
+
 def scrapy_settings(o: CrawlOptions) -> dict[str, Any]:
     s: dict[str, Any] = {
         "BOT_NAME": "lovspor",
-        "USER_AGENT": f"Lovspor/{lovspor.__version__} (+{o.contact})",
+        "USER_AGENT": f"Lovspor/{_version()} (+{o.contact})",
         "ROBOTSTXT_OBEY": True,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,

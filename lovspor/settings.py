@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-DEFAULT_BASE_URL = "https://www.retsinformation.dk"
-DEFAULT_API_URL = "https://api.retsinformation.dk"
+from crawler.options import DEFAULT_API_URL, DEFAULT_BASE_URL
+
+__all__ = ["DATA_DIR", "DEFAULT_API_URL", "DEFAULT_BASE_URL", "default_database_url"]
 DATA_DIR = Path(os.environ.get("LOVSPOR_DATA_DIR", Path.cwd() / "data"))
 
 
