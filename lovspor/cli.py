@@ -165,30 +165,22 @@ def show_cmd(
         out.print(f"Senere ændret ved: {c['eli']} {c['date'] or ''} {c['text'][:80]}")
 
 
-def _register_optional() -> None:
-    """Commands owned by other stages register here when their modules are present."""
-    import importlib
+def _register_stages() -> None:
+    """Commands owned by the other stages' CLI modules; every stage ships with Lovspor."""
+    from lovspor import amend_cli, analyze_cli, crawl_cli, impact_cli, run_cli
 
-    for module, names in (
-        ("lovspor.crawl_cli", ("crawl",)),
-        ("lovspor.analyze_cli", ("analyze", "diff", "changes", "stats")),
-        ("lovspor.amend_cli", ("act", "consolidate")),
-        ("lovspor.impact_cli", ("impact", "graph")),
-        ("lovspor.run_cli", ("run", "dashboard")),
+    for mod, names in (
+        (crawl_cli, ("crawl",)),
+        (analyze_cli, ("analyze", "diff", "changes", "stats")),
+        (amend_cli, ("act", "consolidate")),
+        (impact_cli, ("impact", "graph")),
+        (run_cli, ("run", "dashboard")),
     ):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
         for name in names:
-            fn = getattr(mod, name, None)
-            if fn is not None:
-                app.command(name)(fn)
+            app.command(name)(getattr(mod, name))
 
 
-_register_optional()
+_register_stages()
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -139,7 +139,8 @@ def real() -> tuple[ImpactGraph, object]:
     shared = shared_dir()
     if shared is None:
         pytest.skip("shared data folder not available")
-    parse = pytest.importorskip("lawdiff.parse")
+    from lawdiff import parse
+
     path = shared / "retsinfo" / "eli" / "lta" / "2016" / "1270" / "xml"
     doc = parse.parse_document(path.read_bytes(), "eli/lta/2016/1270")
     impact_dir = shared / "impact"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from graph.sources.user import load_user_mappings
 
 
@@ -45,7 +43,6 @@ def test_csv(tmp_path: Path) -> None:
 
 
 def test_yaml(tmp_path: Path) -> None:
-    pytest.importorskip("yaml")
     p = tmp_path / "procedurer.yaml"
     p.write_text(
         "procedures:\n"

@@ -18,15 +18,6 @@ from tests.dashboard_server import free_port, stop, wait_http
 pytestmark = pytest.mark.slow
 
 
-def _has_crawl() -> bool:
-    try:
-        import lovspor.crawl_cli  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _has_crawl(), reason="`lovspor crawl` (lovspor.crawl_cli) not present")
 def test_lovspor_run_against_loopback_mirror(retsinfo: Path, tmp_path: Path) -> None:
     mirror_port, dash_port = free_port(), free_port()
     mirror = subprocess.Popen(

@@ -125,11 +125,8 @@ def load_user_mappings(path: Path) -> tuple[list[UserProcedure], list[LoadProble
 
 def _yaml_rows(text: str, file: str,
                problems: list[LoadProblem]) -> list[tuple[int, dict[str, object]]]:
-    try:
-        import yaml  # pyyaml: a project dependency, imported late so CSV users need nothing
-    except ImportError:
-        problems.append(LoadProblem(file, 0, "pyyaml is not installed: cannot read YAML"))
-        return []
+    import yaml  # pyyaml, a project dependency; imported late as only YAML files need it
+
     try:
         node = yaml.compose(text)
         data = yaml.safe_load(text)
