@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from lawdiff import keys
+
 MONTHS = (
     "januar", "februar", "marts", "april", "maj", "juni",
     "juli", "august", "september", "oktober", "november", "december",
@@ -112,24 +114,7 @@ def provision_label(old_key: str | None, new_key: str | None) -> str:
     return new_key or old_key or ""
 
 
-_PARA = re.compile(r"§\s*(\d+)\s*([a-zæøå]?)")
-
-
-def paragraph_sort_key(key: str) -> tuple[Any, ...]:
-    """Natural order of provision keys: § 2 < § 10 < § 10 a, stk. 2 < § 10 a, stk. 10."""
-    out: list[Any] = []
-    for part in key.split(","):
-        part = part.strip()
-        m = _PARA.match(part)
-        if m:
-            out.append((0, int(m.group(1)), m.group(2)))
-            continue
-        m = re.match(r"(stk\.|nr\.|litra)\s*(\d+)?\s*(\w*)", part)
-        if m and m.group(2):
-            out.append((1, int(m.group(2)), m.group(3)))
-        else:
-            out.append((2, 0, part))
-    return tuple(out)
+paragraph_sort_key = keys.sort_key  # one natural order for every stage
 
 
 # --------------------------------------------------------------------------- redline HTML
@@ -220,14 +205,7 @@ def paragraph_key_input(text: str) -> str:
         return ""
     if k[0].isdigit():
         k = "§ " + k
-    k = re.sub(
-        r"§\s*(\d+)\s*([a-zæøå])?\b",
-        lambda m: f"§ {m.group(1)}" + (f" {m.group(2)}" if m.group(2) else ""),
-        k,
-    )
-    k = re.sub(r"\bstk\.?\s*(\d+)", r"stk. \1", k, flags=re.I)
-    k = re.sub(r"\bnr\.?\s*(\d+)", r"nr. \1", k, flags=re.I)
-    return re.sub(r"\s*,\s*", ", ", k).rstrip(".")
+    return keys.canonical(k).rstrip(".")
 
 
 _CHANGE_LABEL = re.compile(

@@ -29,7 +29,7 @@ from pathlib import Path
 import networkx as nx
 
 from graph.core import ImpactGraph, prov_id
-from graph.paragraphs import ancestors as key_ancestors
+from lawdiff.keys import ancestors as key_ancestors
 from lawdiff.model import Attribution, ChangeKind, ProvisionChange
 
 HIT_KINDS = frozenset({"service", "kle_subject", "kle_group", "procedure", "os2bos_activity",

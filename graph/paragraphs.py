@@ -14,6 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from lawdiff.keys import ancestors, paragraph, truncate
+from lawdiff.keys import sort_key as para_sort_key
+
 _LEVELS = ("stk.", "nr.", "litra")
 
 
@@ -69,31 +72,6 @@ def make_key(
             break
         key += f", {label} {value}"
     return key
-
-
-def paragraph_of(key: str) -> str:
-    return key.split(",", 1)[0]
-
-
-def parent_key(key: str) -> str | None:
-    parts = key.rsplit(", ", 1)
-    return parts[0] if len(parts) == 2 else None
-
-
-def ancestors(key: str) -> list[str]:
-    """Nearest first: ``§ 5, stk. 2, nr. 1`` → [``§ 5, stk. 2``, ``§ 5``]."""
-    out: list[str] = []
-    k = parent_key(key)
-    while k:
-        out.append(k)
-        k = parent_key(k)
-    return out
-
-
-def para_sort_key(key: str) -> tuple[int, str]:
-    """Numeric order of § numbers: § 9 < § 10 < § 83 < § 83 a < § 84."""
-    m = re.match(r"§\s*(\d+)\s*([a-zæøå]*)", key)
-    return (int(m[1]), m[2]) if m else (10**9, key)
 
 
 def chapter_sort_key(chapter: str) -> tuple[int, str]:
@@ -162,11 +140,6 @@ def _num_list(text: str, pos: int, atom: re.Pattern[str]) -> tuple[list[tuple[st
     return items, pos
 
 
-def _truncate(key: str, level: int) -> str:
-    """Keep the § and the first `level` sub-levels of a key."""
-    return ", ".join(key.split(", ")[: 1 + level])
-
-
 def _sub_refs(text: str, pos: int, base: str, level: int) -> tuple[list[ParaRef], int]:
     """Parse ``stk. 2, nr. 3 og 4, og stk. 5`` (labels already consumed up to the first list)
     below `base`, starting at `level` (0 stk., 1 nr., 2 litra)."""
@@ -193,7 +166,7 @@ def _sub_refs(text: str, pos: int, base: str, level: int) -> tuple[list[ParaRef]
         new_level = _LEVELS.index(more[1].lower())
         if new_level > level:
             break
-        base, level, pos = _truncate(base, new_level), new_level, more.end()
+        base, level, pos = truncate(base, new_level), new_level, more.end()
     if not refs and descended:
         refs.append(ParaRef(RefKind.KEY, base))
     return refs, pos
@@ -256,7 +229,7 @@ def parse_relative(text: str, pos: int, current: str) -> tuple[list[ParaRef], in
     if not m:
         return [], pos
     level = _LEVELS.index(m[1].lower())
-    base = _truncate(current, level)
+    base = truncate(current, level)
     if level >= 1 and base.count(", ") == 0:
         base = f"{base}, stk. 1"
     if level == 2 and base.count(", ") == 1:
@@ -393,14 +366,14 @@ def resolve_key(key: str, existing: Mapping[str, object] | set[str] | frozenset[
             return Resolution(key, anc, "ancestor", f"{key[len(anc) + 2:]} not in {anc}")
         if aliases and anc in aliases and aliases[anc] in existing:
             return Resolution(key, aliases[anc], "ancestor", f"{key} via alias of {anc}")
-    return Resolution(key, None, "none", f"{paragraph_of(key)} not in this version")
+    return Resolution(key, None, "none", f"{paragraph(key)} not in this version")
 
 
 def expand_range(start: str, end: str, paragraph_keys: Iterable[str]) -> list[str]:
     """Keys a range covers. § ranges take every existing § between the ends in numeric order
     (``§§ 83-87`` includes ``§ 83 a``); an end with stk. (``§ 11-14, stk. 1``) ends on that
     key. Sub-level ranges (``stk. 2-4``) count the numbers."""
-    ps, pe = paragraph_of(start), paragraph_of(end)
+    ps, pe = paragraph(start), paragraph(end)
     if ps == pe and start != ps:
         base_s, _, ns = start.rpartition(" ")
         base_e, _, ne = end.rpartition(" ")

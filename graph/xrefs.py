@@ -18,11 +18,11 @@ from graph.paragraphs import (
     ParaRef,
     RefKind,
     expand_range,
-    paragraph_of,
     parse_citation,
     parse_relative,
     resolve_key,
 )
+from lawdiff.keys import paragraph, truncate
 from lawdiff.model import Level, Provision
 
 
@@ -142,7 +142,7 @@ def _scan(prov: Provision, existing: set[str], paragraphs: list[str],
                 ext = last_ext  # "retsplejelovens § 771 og § 772"
         if not relative:
             stk = [r.start for r in refs if ", stk." in r.start]
-            last_stk = _truncate_stk(stk[-1]) if stk and ext is None else None
+            last_stk = truncate(stk[-1], 1) if stk and ext is None else None
         slug = law_slug(ext) if ext else None
         if ext is not None and law is not None and slug == law:
             ext, slug = None, None  # "servicelovens § 5" inside serviceloven
@@ -165,10 +165,6 @@ _JOIN = re.compile(r"^[\s\u00a0]*(?:,|og|eller|samt|,[\s\u00a0]*og|,[\s\u00a0]*e
 def _has_items(key: str, existing: set[str]) -> bool:
     base = ", ".join(key.split(", ")[:2])
     return any(k.startswith(f"{base}, nr. ") for k in existing)
-
-
-def _truncate_stk(key: str) -> str:
-    return ", ".join(key.split(", ")[:2])
 
 
 def _title_before(text: str, pos: int) -> int:
@@ -210,4 +206,4 @@ def _resolve(source: str, span: tuple[int, int], text: str, refs: list[ParaRef],
 
 
 def same_paragraph(a: str, b: str) -> bool:
-    return paragraph_of(a) == paragraph_of(b)
+    return paragraph(a) == paragraph(b)

@@ -18,6 +18,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from lawdiff import keys
+
 
 class DocKind(StrEnum):
     """What a document is to a law's history (decided from `DocumentType`)."""
@@ -128,7 +130,7 @@ class Provision:
 
     @property
     def paragraph_key(self) -> str:
-        return self.key.split(",", 1)[0]
+        return keys.paragraph(self.key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +243,7 @@ class ProvisionChange:
 
     @property
     def paragraph_key(self) -> str:
-        return self.key.split(",", 1)[0]
+        return keys.paragraph(self.key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
+from lawdiff import keys
 from lawdiff.model import (
     DocKind,
     DocumentMeta,
@@ -292,10 +293,6 @@ class _Builder:
         return prov
 
 
-def _join_key(parent: str | None, part: str) -> str:
-    return f"{parent}, {part}" if parent else part
-
-
 def _own_text(el: etree._Element, notes: list[str]) -> str:
     """Text of `el`'s Exitus lines, leaving out nested Index lists (their own provisions)
     and collecting Nota (footnotes) separately."""
@@ -356,7 +353,7 @@ def _walk_indentatio(
     level = Level.LITRA if forma == "Litra" else Level.NR
     counters[level] += 1
     number = _item_number(label, counters[level])
-    key = _join_key(parent_key or None, f"{'litra' if level is Level.LITRA else 'nr.'} {number}")
+    key = keys.child(parent_key or None, f"{'litra' if level is Level.LITRA else 'nr.'} {number}")
     pos[0] += 1
     prov = b.add(
         Provision(
@@ -399,7 +396,7 @@ def _walk_stk(
             text = norm(text[len(norm(linea_text(first))) :])
     m = _STK_NUM.search(label)
     number = m.group(1) if m else str(n)
-    key = _join_key(para_key, f"stk. {number}")
+    key = keys.child(para_key, f"stk. {number}")
     pos[0] += 1
     prov = b.add(
         Provision(

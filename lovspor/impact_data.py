@@ -31,12 +31,12 @@ from sqlalchemy.orm import Session
 
 from db.models import ChangeRow, Law, Version
 from graph.impact import ChangeInput
-from graph.paragraphs import ancestors
 from graph.sources import LoadProblem
 from graph.sources.kl_processing import ProcessingActivity, load_kl_processing
 from graph.sources.kle import KlePlan, load_kle
 from graph.sources.os2bos import OS2bosData, load_os2bos
 from graph.sources.user import UserProcedure, load_user_mappings
+from lawdiff.keys import ancestors
 from lawdiff.model import Attribution, ChangeKind, Level, Provision, ProvisionChange, TokenOp
 from lovspor.analyze import load_provisions
 

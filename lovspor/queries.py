@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AmendingLink, Document, Gap, Law, Version
 from db.store import decompress
+from lawdiff.keys import canonical
 from lawdiff.model import LawDocument
 from lawdiff.parse import accession_eli, parse_document
 
@@ -161,7 +162,7 @@ def document_summary(row: Document, doc: LawDocument) -> dict[str, Any]:
 
 def provision_subtree(doc: LawDocument, key: str) -> list[dict[str, Any]]:
     """The provision and everything under it, in document order."""
-    wanted = _canonical_key(key)
+    wanted = canonical(key)
     rows = [p for p in doc.provisions if p.key == wanted or p.key.startswith(wanted + ", ")]
     if not rows:
         raise NotFound(f"{doc.meta.eli}: no provision {wanted!r}")
@@ -179,14 +180,3 @@ def provision_subtree(doc: LawDocument, key: str) -> list[dict[str, Any]]:
     ]
 
 
-def _canonical_key(key: str) -> str:
-    """ "§81a, stk 2" → "§ 81 a, stk. 2"."""
-    k = key.replace("\u00a0", " ").strip()
-    k = re.sub(
-        r"§\s*(\d+)\s*([a-zæøå])?\b",
-        lambda m: f"§ {m.group(1)}" + (f" {m.group(2)}" if m.group(2) else ""),
-        k,
-    )
-    k = re.sub(r"\bstk\.?\s*(\d+)", r"stk. \1", k, flags=re.I)
-    k = re.sub(r"\bnr\.?\s*(\d+)", r"nr. \1", k, flags=re.I)
-    return re.sub(r"\s*,\s*", ", ", k)
