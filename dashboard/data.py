@@ -19,8 +19,10 @@ from sqlalchemy import Engine, and_, func, inspect, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import aliased
 
+from db.mapper import made_by
 from db.models import (
     AmendingLink,
+    ChangeAttributionRow,
     ChangeRow,
     Document,
     FetchFailure,
@@ -195,11 +197,7 @@ def changes(
     if kinds:
         conds.append(c.kind.in_(kinds))
     if acts:
-        named = [a for a in acts if a]
-        alts = [c.act_eli.in_(named)] if named else []
-        if "" in acts:
-            alts.append(c.act_eli.is_(None))
-        conds.append(or_(*alts))
+        conds.append(made_by(acts))
     if key_prefix.strip():
         k = key_prefix.strip()
         conds.append(
@@ -220,12 +218,13 @@ def changes(
 @st.cache_data(ttl=TTL, show_spinner=False)
 def change_acts(url: str, law_ids: tuple[int, ...] = ()) -> pd.DataFrame:
     """Distinct attributed amending acts among the changes (for the act filter)."""
-    c = ChangeRow
+    c, a = ChangeRow, ChangeAttributionRow  # every attribution, not only the best one
     stmt = (
-        select(c.act_eli, func.max(c.act_label).label("act_label"), func.count().label("n"))
-        .where(c.act_eli.is_not(None))
-        .group_by(c.act_eli)
-        .order_by(c.act_eli)
+        select(a.act_eli, func.max(a.act_label).label("act_label"),
+               func.count(func.distinct(a.change_id)).label("n"))
+        .join(c, c.id == a.change_id)
+        .group_by(a.act_eli)
+        .order_by(a.act_eli)
     )
     if law_ids:
         stmt = stmt.where(c.law_id.in_(law_ids))

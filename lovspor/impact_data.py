@@ -29,6 +29,7 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from db.mapper import attributions_of, best_attribution, change_from_row, made_by
 from db.models import ChangeRow, Law, Version
 from graph.impact import ChangeInput
 from graph.sources import LoadProblem
@@ -37,7 +38,7 @@ from graph.sources.kle import KlePlan, load_kle
 from graph.sources.os2bos import OS2bosData, load_os2bos
 from graph.sources.user import UserProcedure, load_user_mappings
 from lawdiff.keys import ancestors
-from lawdiff.model import Attribution, ChangeKind, Level, Provision, ProvisionChange, TokenOp
+from lawdiff.model import ChangeKind, Provision
 from lovspor.analyze import load_provisions
 
 KLE_FILE = Path("kle") / "kle-emneplan-social.xml"
@@ -283,6 +284,8 @@ def impact_inputs(session: Session, window: Window) -> ImpactInputs:
     versions = _graph_versions(chains, end, None, newest)
     inputs = _inputs(session, chains, versions)
     renames = _renames(session, {v.law_id for v in versions.values()})
+    # filtering by act: the change is shown as that act's, even when another act came first
+    by_act = attributions_of(session, (r.id for r in rows)) if window.act else {}
     for r in rows:
         slug = ids[r.law_id]
         if slug not in versions:
@@ -292,7 +295,7 @@ def impact_inputs(session: Session, window: Window) -> ImpactInputs:
         target = versions[slug].position
         later = [renames.get(r.law_id, {}).get(x.version_id, {})
                  for x in chain if v.position < x.position <= target]
-        change = _change(r)
+        change = change_from_row(r)
         new_key = carry(change.new_key, later) if change.new_key else None
         old_key = change.old_key
         if old_key is not None:
@@ -308,7 +311,10 @@ def impact_inputs(session: Session, window: Window) -> ImpactInputs:
         if (moved.old_key, moved.new_key) != (change.old_key, change.new_key):
             inputs.original_keys[i] = (change.old_key, change.new_key)
         inputs.change_versions[i] = v.eli
-        inputs.changes.append(ChangeInput(slug, moved, _attribution(r), r.in_force, r.signed))
+        att = next((a for a in by_act.get(r.id, ()) if a.act_eli == window.act), None)
+        att = att or best_attribution(r)
+        inputs.changes.append(ChangeInput(slug, moved, att, att.in_force if att else r.in_force,
+                                          r.signed))
     return inputs
 
 
@@ -321,7 +327,7 @@ def _change_rows(session: Session, window: Window, law_ids: Sequence[int]) -> li
     if window.date_to:
         q = q.where(ChangeRow.signed <= window.date_to)
     if window.act:
-        q = q.where(ChangeRow.act_eli == window.act)
+        q = q.where(made_by((window.act,)))
     if window.in_force_from:
         q = q.where(ChangeRow.in_force >= window.in_force_from)
     if window.in_force_to:
@@ -356,20 +362,6 @@ def _no_changes_message(session: Session, window: Window) -> str:
     if lo:
         return f"{base} (ændringer findes / changes exist signed {lo} – {hi})"
     return f"{base}: loven har ingen analyserede ændringer / the law has no analysed changes"
-
-
-def _change(r: ChangeRow) -> ProvisionChange:
-    return ProvisionChange(
-        kind=ChangeKind(r.kind), level=Level(r.level), old_key=r.old_key, new_key=r.new_key,
-        old_text=r.old_text or "", new_text=r.new_text or "",
-        ops=tuple(TokenOp(op, text) for op, text in (r.ops or [])), similarity=r.similarity)
-
-
-def _attribution(r: ChangeRow) -> Attribution | None:
-    if not r.act_eli:
-        return None
-    return Attribution(r.act_eli, r.act_label or r.act_eli, r.act_section or "", r.act_item,
-                       r.in_force, r.attribution or "act")
 
 
 # --------------------------------------------------------------------------- sources

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from db.models import ChangeRow, Document, Law, ProvisionRow, Version
+from db.models import ChangeAttributionRow, ChangeRow, Document, Law, ProvisionRow, Version
 from db.session import session_scope
 from graph.build import build_graph
 from graph.sources.user import load_user_mappings
@@ -481,3 +481,30 @@ def test_e2e_act_restricts_to_its_changes(corpus_db: tuple[str, Path]) -> None:
     assert data["changes"] == attributed
     assert all("171" in a for h in data["hits"] for a in h["acts"].split(" | "))
     assert any(h["node"] == "kle:27.00.00" for h in data["hits"])
+
+
+def test_act_filter_uses_every_attribution(corpus_db: tuple[str, Path]) -> None:
+    """A change two acts made belongs to both: `--act` of the second act walks it too."""
+    url, impact_dir = corpus_db
+    with session_scope(url) as s:
+        rows = s.execute(
+            select(ChangeAttributionRow.act_eli, func.count(func.distinct(ChangeRow.id)))
+            .join(ChangeRow, ChangeRow.id == ChangeAttributionRow.change_id)
+            .where(ChangeRow.act_eli != ChangeAttributionRow.act_eli)
+            .group_by(ChangeAttributionRow.act_eli)
+        ).all()
+        assert rows, "the shared corpus has changes that two acts made"
+        act, not_first = max(rows, key=lambda r: r[1])
+        every = s.scalar(select(func.count(func.distinct(ChangeAttributionRow.change_id)))
+                         .where(ChangeAttributionRow.act_eli == act))
+    res = runner.invoke(app, ["impact", "--act", act, "--json", "--db", url,
+                              "--impact-dir", str(impact_dir)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["changes"] == every and not_first > 0
+    assert all(act_label_of(act) in str(h["changes"]) for h in data["hits"][:5])
+
+
+def act_label_of(eli: str) -> str:
+    """ "lta/2012/476" → "lov nr. 476 af" (how a hit names the act)."""
+    return f"nr. {eli.rsplit('/', 1)[-1]} af"
