@@ -30,6 +30,7 @@ from lawdiff.model import (
     RawAmendingSection,
     RawAmendmentItem,
 )
+from lawdiff.numbers import NumberError, check_numbers, is_label_int, label_int, span
 from lawdiff.refs import AmendedLaw, normalize_law_title, parse_amending_intro
 
 __all__ = [
@@ -267,7 +268,7 @@ def _expand(values: list[str], ranges: list[bool]) -> list[str]:
     for i, v in enumerate(values):
         prev = out[-1] if out else ""
         if i and ranges[i - 1] and prev.isdigit() and v.isdigit():
-            out.extend(str(n) for n in range(int(prev) + 1, int(v) + 1))
+            out.extend(str(n) for n in span(prev, v)[1:])
         elif (
             i
             and ranges[i - 1]
@@ -286,9 +287,16 @@ def _expand(values: list[str], ranges: list[bool]) -> list[str]:
     return out
 
 
+def _pkt_int(value: str | None) -> int | None:
+    """A punktum number; "-1" is "sidste pkt." (the last one)."""
+    if value is None:
+        return None
+    return -1 if value == "-1" else label_int(value, "punktum")
+
+
 def _pkt_values(text: str) -> list[str]:
     if m := _PKT_RANGE.search(text):
-        return [str(n) for n in range(int(m.group(1)), int(m.group(2)) + 1)]
+        return [str(n) for n in span(m.group(1), m.group(2), "punktum range")]
     return [("-1" if v.lower() == "sidste" else v) for v in _PKT_NUMS.findall(text)]
 
 
@@ -389,13 +397,13 @@ def _assemble(segs: list[_Seg], base: Sequence[str | None] | None) -> list[Targe
     def emit() -> None:
         for i, path in enumerate(frontier):
             new = renamed[min(i, len(renamed) - 1)] if renamed else None
-            pkt = int(path[4]) if path[4] is not None else None
+            pkt = _pkt_int(path[4])
             out.append(
                 Target(
                     _path_key(path),
                     pkt,
                     new_key=_path_key(new) if new else None,
-                    new_pkt=int(new[4]) if new and new[4] is not None else None,
+                    new_pkt=_pkt_int(new[4]) if new else None,
                     occurrences=occ[0],
                 )
             )
@@ -492,7 +500,8 @@ _TRIM = re.compile(r"^[\s,:;.]+|[\s,:;.]+$")
 
 
 def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list[Target] | None:
-    """A target phrase of an instruction → `Target`s (None if not understood).
+    """A target phrase of an instruction → `Target`s (None if not understood; NumberError for
+    a number no real label has).
 
     Handles lists ("§ 84, stk. 2, 1. pkt., og § 91 a, stk. 1"), ranges ("stk. 2-4"),
     punktum lists ("1. og 2. pkt."), new numbers ("stk. 7, der bliver stk. 6"),
@@ -501,6 +510,7 @@ def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list
     """
     text = _TRIM.sub("", _LEAD_I.sub("", _norm(phrase)))
     text = _TRIM.sub("", _WITH_HEADING.sub("", text))
+    check_numbers(text, "target")
     occ: int | None = None
     if m := _OCC.search(text):
         occ = _OCC_WORDS[m.group(1).lower()]
@@ -569,7 +579,7 @@ def _chapter_values(text: str) -> list[str]:
     out: list[str] = []
     for v in vals:
         if m := re.fullmatch(r"(\d+)\s*-\s*(\d+)", v):
-            out.extend(str(n) for n in range(int(m.group(1)), int(m.group(2)) + 1))
+            out.extend(str(n) for n in span(m.group(1), m.group(2), "chapter range"))
         else:
             out.append(re.sub(r"(\d)([a-zæøå])$", r"\1 \2", v))
     return out
@@ -1060,7 +1070,7 @@ def _what(what: str) -> tuple[int, list[str]]:
                 and nums[0].isdigit()
                 and nums[1].isdigit()
             ):
-                nums = [str(n) for n in range(int(nums[0]), int(nums[1]) + 1)]
+                nums = [str(n) for n in span(nums[0], nums[1])]
             return level, nums
     raise _Unparsed(f"insert 'som {what}' not understood")
 
@@ -1105,7 +1115,7 @@ def _insert_as(ctx: _Ctx, m: re.Match[str], index: int) -> Instruction:
     pos = _pos(gd.get("pos")) if anchor else "as"
     targets = anchor or t
     if level == 4:
-        new_pkt = int(values[0]) if values else None
+        new_pkt = _pkt_int(values[0]) if values else None
         if new_pkt is None and anchor and anchor[0].pkt is not None:
             new_pkt = anchor[0].pkt + (1 if pos == "after" else 0)
         return Instruction(
@@ -1140,7 +1150,7 @@ def _insert_as(ctx: _Ctx, m: re.Match[str], index: int) -> Instruction:
         new_keys = tuple(p.key for p in provs_abs if _level_of_key(p.key) == level)
         if not new_keys and anchor:
             nums = anchor[0].key.rsplit(" ", 1)[-1]
-            if nums.isdigit():
+            if is_label_int(nums):
                 new_keys = _new_keys_for(
                     level, [str(int(nums) + (1 if pos == "after" else 0))], parent_key
                 )
@@ -1230,7 +1240,7 @@ def _insert_after(
         if level == 5:
             kind_targets = [replace(x, kind=TargetKind.HEADING) for x in targets]
         elif level == 4:
-            new_pkt = int(values[0]) if values else None
+            new_pkt = _pkt_int(values[0]) if values else None
     elif targets[0].pkt is not None and targets[0].kind is TargetKind.PROVISION:
         # "I § 14, stk. 1, indsættes efter 1. pkt.:": new punktummer, even when the new text
         # was printed as a bare stk. of its own
@@ -1322,7 +1332,7 @@ def parse_definition(
                     out.extend(_clause(ctx, c, start_index + n))
             except _Unparsed as part:
                 raise _Unparsed(f"{whole}; split into {len(clauses)} clauses: {part}") from None
-    except _Unparsed as exc:
+    except (_Unparsed, NumberError) as exc:
         return [
             Instruction(
                 section,
@@ -1385,7 +1395,7 @@ def _item_refs(text: str) -> list[tuple[str, tuple[int, ...]]]:
         nums: list[int] = []
         if m.group(2):
             for a, b in re.findall(r"(\d+)(?:\s*[-–]\s*(\d+))?", m.group(2)):
-                nums.extend(range(int(a), int(b or a) + 1))
+                nums.extend(span(a, b or a, "item range"))
         out.append((f"§ {m.group(1)}", tuple(nums)))
     return out
 
@@ -1426,10 +1436,14 @@ def parse_in_force(
                     default = rule
                 continue
             refs: list[tuple[str, tuple[int, ...]]] = []
-            for m in _ITEMS_AFTER.finditer(sentence):
-                refs.extend(_item_refs(m.group("list")))
-            if not refs and (m := _ITEMS_START.match(sentence)):
-                refs = _item_refs(m.group("list"))
+            try:
+                for m in _ITEMS_AFTER.finditer(sentence):
+                    refs.extend(_item_refs(m.group("list")))
+                if not refs and (m := _ITEMS_START.match(sentence)):
+                    refs = _item_refs(m.group("list"))
+            except NumberError:
+                unparsed.append(sentence)
+                continue
             if not refs:
                 if rule.status == "ministerial" and re.search(
                     r"\bloven\b|lovens\s+ikraft", sentence, re.IGNORECASE
@@ -1564,7 +1578,7 @@ def select_items(
     def cited(parts: Sequence[ItemRef], section: str, number: str) -> bool:
         for part in parts:
             if part.paragraph == section and (
-                not part.items or (number.isdigit() and int(number) in part.items)
+                not part.items or (is_label_int(number) and int(number) in part.items)
             ):
                 return True
         return False

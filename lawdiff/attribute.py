@@ -53,6 +53,7 @@ from lawdiff.model import (
     ProvisionChange,
     TextBlock,
 )
+from lawdiff.numbers import NumberError
 from lawdiff.refs import normalize_law_title
 
 __all__ = [
@@ -120,7 +121,10 @@ def sunset_clauses(
             if not sm or not " ".join(sm.group("law").lower().split()).startswith(want):
                 continue
             date = _date(*sm.groups()[-3:])
-            targets = parse_targets(sm.group("keys"))
+            try:
+                targets = parse_targets(sm.group("keys"))
+            except NumberError:
+                continue
             if date is None or not targets:
                 continue
             if (after and date <= after) or (until and date > until):

@@ -9,6 +9,7 @@ to the law being amended, not to the amending act.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from lawdiff.model import (
     RawAmendmentItem,
     TextBlock,
 )
+from lawdiff.numbers import NumberError, is_label_int, label_int
 
 
 class ParseError(ValueError):
@@ -85,7 +87,7 @@ def load_root(data: bytes, source: str = "<bytes>") -> etree._Element:
     head = data[:4096]
     if _HTML.search(head):
         raise ParseError(source, "an HTML page, not a LexDania <Dokument> (an error page?)")
-    if _DOCTYPE.search(head):
+    if _DOCTYPE.search(head) or _prolog_has_doctype(data, source):
         # Checked before libxml2 sees the bytes: no entity is ever declared, let alone expanded.
         raise ParseError(source, "a DOCTYPE/DTD is not allowed in a LexDania document")
     try:
@@ -102,6 +104,62 @@ def load_root(data: bytes, source: str = "<bytes>") -> etree._Element:
     if root.find("DokumentIndhold") is None:
         raise ParseError(source, "no <DokumentIndhold> element: truncated document")
     return root
+
+
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    # No BOM: the first "<?" tells the width and byte order (XML 1.0, Appendix F).
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x4c\x6f\xa7\x94", "cp500"),  # EBCDIC "<?xm"
+)
+_DECLARED = re.compile(r"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
+_PROLOG_CHUNK = 65536
+
+
+def _prolog_has_doctype(data: bytes, source: str) -> bool:
+    """Whether a DOCTYPE comes before the root element, in whatever encoding the document
+    is written and however much whitespace, comment or processing instruction precedes it.
+
+    Reads only the prolog, decoded incrementally: linear in its length, never the whole
+    document.
+    """
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), "utf-8")
+    first = data[:200].decode(encoding, errors="replace").lstrip("\ufeff")
+    if m := _DECLARED.match(first):
+        declared = m.group(1).lower()
+        if encoding == "utf-8" or encoding == "cp500":
+            encoding = declared
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    except LookupError:
+        raise ParseError(source, f"unknown character encoding {encoding!r}") from None
+    text = ""  # the undecided rest of the prolog
+    searched = 0  # how far an unterminated comment/PI has been searched for its end
+    for start in range(0, len(data), _PROLOG_CHUNK):
+        text += decoder.decode(data[start : start + _PROLOG_CHUNK])
+        while text:
+            text = text.lstrip("\ufeff \t\r\n")
+            if not text:
+                break
+            if text.startswith("<?") or text.startswith("<!--"):
+                close = "?>" if text[1] == "?" else "-->"
+                end = text.find(close, max(searched, 2))
+                if end < 0:
+                    searched = max(len(text) - len(close), 0)
+                    break  # the construct continues in the next chunk
+                text, searched = text[end + len(close) :], 0
+                continue
+            if len(text) < 9 and start + _PROLOG_CHUNK < len(data):
+                break  # too short to tell "<!DOCTYPE" from the root; read on
+            return text[:9].upper() == "<!DOCTYPE"
+    return False
 
 
 # --- text helpers -------------------------------------------------------------------------
@@ -229,12 +287,10 @@ def parse_meta(root: etree._Element, source: str) -> DocumentMeta:
     accession = (get("AccessionNumber") or "").replace(" ", "")
     year_s, number_s = get("Year"), get("Number")
     try:
-        year = int(year_s or 0)
-        number = int(number_s or 0)
-    except ValueError as exc:
-        raise ParseError(
-            source, f"Meta Year/Number not numeric ({year_s!r}, {number_s!r})"
-        ) from exc
+        year = label_int(year_s, "Year") if year_s else 0
+        number = label_int(number_s, "Number") if number_s else 0
+    except NumberError as exc:
+        raise ParseError(source, f"Meta Year/Number: {exc}") from exc
     if not year or not number:
         m = _ACCESSION.match(accession)
         if not m:
@@ -278,13 +334,16 @@ class _Builder:
     keys: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
     sections: list[RawAmendingSection] = field(default_factory=list)
+    # Next free "(n)" suffix per duplicated key: thousands of copies of one Stk stay linear.
+    suffix: dict[str, int] = field(default_factory=dict)
 
     def add(self, prov: Provision) -> Provision:
         key = prov.key
         if key in self.keys:
-            n = 2
+            n = self.suffix.get(key, 2)
             while f"{key} ({n})" in self.keys:
                 n += 1
+            self.suffix[key] = n + 1
             self.problems.append(f"duplicate key {key!r}; kept as {key} ({n})")
             key = f"{key} ({n})"
             prov = replace(prov, key=key)
@@ -319,9 +378,15 @@ def _index_items(el: etree._Element) -> Iterator[etree._Element]:
             yield from idx.iterchildren("Indentatio")
 
 
-def _item_number(label: str, fallback: int) -> str:
+def _item_number(label: str, fallback: int, problems: list[str]) -> str:
     m = _ITEM_NUM.match(label)
-    return m.group(1).lower() if m else str(fallback)
+    if not m:
+        return str(fallback)
+    number = m.group(1).lower()
+    if number.isdigit() and not is_label_int(number):
+        problems.append(f"item label {label[:40]!r}: too long a number; numbered {fallback}")
+        return str(fallback)
+    return number
 
 
 def _walk_items(
@@ -352,7 +417,7 @@ def _walk_indentatio(
         return
     level = Level.LITRA if forma == "Litra" else Level.NR
     counters[level] += 1
-    number = _item_number(label, counters[level])
+    number = _item_number(label, counters[level], b.problems)
     key = keys.child(parent_key or None, f"{'litra' if level is Level.LITRA else 'nr.'} {number}")
     pos[0] += 1
     prov = b.add(
@@ -396,6 +461,9 @@ def _walk_stk(
             text = norm(text[len(norm(linea_text(first))) :])
     m = _STK_NUM.search(label)
     number = m.group(1) if m else str(n)
+    if not is_label_int(number):
+        b.problems.append(f"{para_key}: stk. label {label[:40]!r} is no stk. number; read as {n}")
+        number = str(n)
     key = keys.child(para_key, f"stk. {number}")
     pos[0] += 1
     prov = b.add(
@@ -426,6 +494,9 @@ def _walk_paragraf(
 ) -> None:
     label = _explicatus(par)
     number = paragraph_number(label) or "?"
+    if number != "?" and not is_label_int(number.split(" ")[0]):
+        b.problems.append(f"{source}: § label {label[:40]!r} is no § number")
+        number = "?"
     if number == "?":
         # Seen in real LBKs: an empty Explicatus on a repealed "(Ophævet)" § (the site's
         # converter wrote id="ParId_value_Could_Not_Be_Extracted…"); numbered afterwards
@@ -460,7 +531,7 @@ def _walk_paragraf(
         stk_n += 1
         _walk_stk(stk, prov.key, stk_n, b, ctx, pos)
         m = _STK_NUM.search(_explicatus(stk))
-        if m:
+        if m and is_label_int(m.group(1)):
             stk_n = int(m.group(1))
     _walk_items(par, prov.key, b, ctx, pos)
 
@@ -625,13 +696,17 @@ def _number_unlabelled(provisions: list[Provision]) -> tuple[Provision, ...]:
     it is "38-41" (a repealed range), between § 12 and § 14 it is "13"."""
     paras = [p for p in provisions if p.level is Level.PARAGRAF]
     renames: dict[str, str] = {}
+    # The number of the next labelled § after each position, in one backward pass (a
+    # document of thousands of unlabelled §§ stays linear).
+    following: list[int | None] = [None] * (len(paras) + 1)
+    for i in range(len(paras) - 1, -1, -1):
+        q = paras[i]
+        following[i] = following[i + 1] if q.number.startswith("?") else _int_part(q.number)
     for i, p in enumerate(paras):
         if not p.number.startswith("?"):
             continue
         before = _int_part(paras[i - 1].number) if i > 0 else 0
-        after = next(
-            (_int_part(q.number) for q in paras[i + 1 :] if not q.number.startswith("?")), None
-        )
+        after = following[i + 1]
         if before is not None and after is not None and after - before >= 2:
             lo, hi = before + 1, after - 1
             renames[p.key] = f"§ {lo}" if lo == hi else f"§ {lo}-{hi}"
@@ -718,7 +793,8 @@ def parse_document(data: bytes, source: str = "<bytes>") -> LawDocument:
         intro = parse_intro("\n".join(intro_texts))
 
     provisions = _number_unlabelled(b.provisions)
-    in_force = tuple(p for p in provisions if p.key in set(in_force_keys))
+    wanted = set(in_force_keys)
+    in_force = tuple(p for p in provisions if p.key in wanted)
     return LawDocument(
         meta=meta,
         provisions=provisions,
