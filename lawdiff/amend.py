@@ -722,6 +722,14 @@ class _Unparsed(Exception):
     pass
 
 
+MAX_SENTENCE = 20_000
+"""Characters of one instruction sentence outside its quotes; real ones stay near 1,000."""
+
+
+def _clip(reason: str, limit: int = 300) -> str:
+    return reason if len(reason) <= limit else f"{reason[: limit - 1]}…"
+
+
 @dataclass(slots=True)
 class _Ctx:
     section: str
@@ -1319,6 +1327,10 @@ def parse_definition(
     ctx = _Ctx(section, item, raw, quotes, _norm(new_text), tuple(new_provisions), base_list)
     out: list[Instruction] = []
     try:
+        if len(sk) > MAX_SENTENCE:
+            raise _Unparsed(
+                f"instruction of {len(sk):,} characters outside quotes (limit {MAX_SENTENCE:,})"
+            )
         try:
             out = _clause(ctx, sk, start_index)
         except _Unparsed as whole:
@@ -1340,7 +1352,7 @@ def parse_definition(
                 start_index,
                 Action.UNPARSED,
                 raw=raw,
-                reason=str(exc),
+                reason=_clip(str(exc)),
                 new_text=new_text or None,
                 new_provisions=tuple(new_provisions),
             )

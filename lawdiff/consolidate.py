@@ -155,19 +155,27 @@ class _Engine:
         self.removed: dict[str, Instruction] = {}
         self.group = 0
         self.note = ""  # a partial failure of the instruction being applied
+        self._positions: dict[str, int] | None = None  # key → first index; None: stale
+
+    def changed(self) -> None:
+        """Keys or positions moved: the lookup table is rebuilt on the next lookup."""
+        self._positions = None
 
     # --- lookup ---------------------------------------------------------------------------
     def index(self, key: str) -> int | None:
-        for i, e in enumerate(self.entries):
-            if e.key == key:
-                return i
+        # One table per state of the entries, not a scan per lookup: an item renumbering
+        # two thousand stk. looks each of them up.
+        if self._positions is None:
+            self._positions = {}
+            for i, e in enumerate(self.entries):
+                self._positions.setdefault(e.key, i)
+        found = self._positions.get(key)
+        if found is not None:
+            return found
         # "§ 2, nr. 9" in a § with one unnumbered stk. is "§ 2, stk. 1, nr. 9"
         parts = key.split(", ")
         if len(parts) > 1 and not parts[1].startswith("stk."):
-            alt = ", ".join([parts[0], "stk. 1", *parts[1:]])
-            for i, e in enumerate(self.entries):
-                if e.key == alt:
-                    return i
+            return self._positions.get(", ".join([parts[0], "stk. 1", *parts[1:]]))
         return None
 
     def subtree(self, i: int) -> range:
@@ -218,11 +226,13 @@ class _Engine:
             if e.origin is not None:
                 self.removed[e.origin] = ins
         del self.entries[rng.start : rng.stop]
+        self.changed()
 
     def insert(self, at: int, provs: Sequence[Provision], ins: Instruction) -> list[str]:
         provs = _fit_keys(self, provs)
         new = [_Entry(replace(p, text=normalise(p.text)), None, self.group, [ins]) for p in provs]
         self.entries[at:at] = new
+        self.changed()
         # A new § may reuse the number of one repealed earlier ("Efter § 113 indsættes:
         # § 114 …" where the version prints "§ 114. (Ophævet)"): the new § replaces it.
         for p in provs:
@@ -232,6 +242,7 @@ class _Engine:
                 if e.key == p.key and e.fresh != self.group and self._placeholder(i):
                     rng = self.subtree(i)
                     del self.entries[rng.start : rng.stop]
+                    self.changed()
                     break
         return [p.key for p in provs]
 
@@ -622,22 +633,29 @@ def _insert(eng: _Engine, ins: Instruction) -> list[str]:
 def _renumber(eng: _Engine, ins: Instruction) -> list[str]:
     pairs = [_fit_pair(eng, o, n) for o, n in ins.renumber]
     mapping = dict(pairs)
+    order = {old: n for n, old in enumerate(mapping)}
     touched: list[str] = []
     hit = set()
     for e in eng.entries:
         if e.fresh == eng.group:
             continue
-        for old, new in mapping.items():
-            if e.key == old or e.key.startswith(old + ", "):
-                key = new + e.key[len(old) :]
-                parent = e.prov.parent
-                if parent and (parent == old or parent.startswith(old + ", ")):
-                    parent = new + parent[len(old) :]
-                e.prov = replace(e.prov, key=key, parent=parent, number=_number_of(key))
-                e.touched.append(ins)
-                touched.append(key)
-                hit.add(old)
-                break
+        # The key itself or one of its ancestors is renumbered (the first such pair wins):
+        # a lookup per key level, not a scan of every pair.
+        parts = e.key.split(", ")
+        heads = [", ".join(parts[: k + 1]) for k in range(len(parts))]
+        old = min((h for h in heads if h in mapping), key=order.__getitem__, default=None)
+        if old is None:
+            continue
+        new = mapping[old]
+        key = new + e.key[len(old) :]
+        parent = e.prov.parent
+        if parent and (parent == old or parent.startswith(old + ", ")):
+            parent = new + parent[len(old) :]
+        e.prov = replace(e.prov, key=key, parent=parent, number=_number_of(key))
+        e.touched.append(ins)
+        touched.append(key)
+        hit.add(old)
+    eng.changed()
     missing = [o for o in mapping if o not in hit]
     if missing and len(missing) == len(mapping):
         raise _Fail(f"nothing to renumber: {', '.join(missing)} not found")

@@ -52,6 +52,23 @@ def _merge(ops: list[tuple[str, str]]) -> tuple[TokenOp, ...]:
     return tuple(TokenOp(op, text) for op, text in out)
 
 
+EXACT_TOKENS = 2_000
+"""Middles up to this many tokens per side get difflib's exact matching (quadratic)."""
+
+MAX_TOKENS = 20_000
+"""Above this per side, the middle is one struck and one inserted run: a 10 MB text node
+must not cost minutes. Real provisions stay far below (a long § is a few thousand tokens)."""
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    if max(len(a), len(b)) > MAX_TOKENS:
+        return [("replace", 0, len(a), 0, len(b))]
+    # autojunk ignores tokens in over 1 % of the text (blanks, "og", "§"): near-linear and
+    # still word-accurate on long texts; exact matching for ordinary ones.
+    autojunk = max(len(a), len(b)) > EXACT_TOKENS
+    return SequenceMatcher(None, a, b, autojunk=autojunk).get_opcodes()
+
+
 def word_diff(a: str, b: str) -> tuple[TokenOp, ...]:
     """Word-level diff of two texts as equal/delete/insert operations.
 
@@ -73,8 +90,7 @@ def word_diff(a: str, b: str) -> tuple[TokenOp, ...]:
     if lo:
         head = "".join(ta[:lo])
         raw.append(("equal", head, head))
-    sm = SequenceMatcher(None, ta[lo:hi_a], tb[lo:hi_b], autojunk=False)
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(ta[lo:hi_a], tb[lo:hi_b]):
         old, new = "".join(ta[lo + i1 : lo + i2]), "".join(tb[lo + j1 : lo + j2])
         if tag == "equal":
             raw.append(("equal", old, new))

@@ -21,9 +21,11 @@ from lawdiff.amend import (
     parse_in_force,
     parse_targets,
 )
+from lawdiff.consolidate import apply_instructions
 from lawdiff.model import Level, Provision
 from lawdiff.numbers import MAX_SPAN, NumberError, check_numbers, label_int, span
 from lawdiff.parse import ParseError, parse_document
+from lawdiff.tokens import new_text, old_text, word_diff
 
 LBK = "eli/lta/2016/1270/xml"  # serviceloven, consolidated
 ACT = "eli/lta/2015/1000/xml"  # an amending act
@@ -246,3 +248,56 @@ def test_a_real_law_in_utf16_still_parses(retsinfo: Path) -> None:
 def test_unknown_encoding_is_named() -> None:
     with pytest.raises(ParseError, match="unknown character encoding 'x-nonsense'"):
         parse_document(b'<?xml version="1.0" encoding="x-nonsense"?><Dokument/>', "enc.xml")
+
+
+# --- linear or bounded cost on the hot paths ---------------------------------------------
+
+
+def test_word_diff_of_a_10_mb_text_node_is_bounded_and_exact() -> None:
+    old = " ".join(f"ord{i % 997}" for i in range(1_500_000))  # about 10 MB
+    new = "Ny indledning. " + old[: len(old) // 2] + " indsat " + old[len(old) // 2 :]
+    t0 = time.perf_counter()
+    ops = word_diff(old, new)
+    assert time.perf_counter() - t0 < 30
+    assert old_text(ops) == old and new_text(ops) == new  # a redline never loses text
+
+
+def test_word_diff_of_ordinary_texts_stays_word_exact() -> None:
+    ops = word_diff(
+        "Kommunalbestyrelsen skal tilbyde hjælp efter § 83.",
+        "Kommunalbestyrelsen kan tilbyde hjælp efter § 83 a.",
+    )
+    assert [(o.op, o.text) for o in ops if o.op != "equal"] == [
+        ("delete", "skal"),
+        ("insert", "kan"),
+        ("insert", " a"),
+    ]
+
+
+def test_an_overlong_instruction_is_unparsed_not_chewed() -> None:
+    sentence = "I § 5 " + "abc, " * 200_000 + "ophæves."
+    t0 = time.perf_counter()
+    (ins,) = parse_definition(sentence)
+    assert time.perf_counter() - t0 < 5
+    assert ins.action is Action.UNPARSED and "limit" in (ins.reason or "")
+
+
+def test_renumbering_two_thousand_stk_in_a_real_law(retsinfo: Path) -> None:
+    doc = parse_document((retsinfo / LBK).read_bytes(), LBK)
+    big = [Provision("§ 999", Level.PARAGRAF, "999", "§ 999.", None, "", 0)]
+    big += [
+        Provision(f"§ 999, stk. {n}", Level.STK, str(n), f"Stk. {n}.", "§ 999", f"tekst {n}.", 0)
+        for n in range(1, MAX_SPAN)
+    ]
+    renumber = parse_definition(
+        f"Stk. 2-{MAX_SPAN - 1} bliver herefter stk. 3-{MAX_SPAN}.",
+        base=parse_targets("§ 999, stk. 1") or [],
+    )
+    edit = parse_definition(f"I § 999, stk. {MAX_SPAN}, ændres »tekst« til: »ny«.")
+    t0 = time.perf_counter()
+    result = apply_instructions([*doc.provisions, *big], renumber + edit)
+    assert time.perf_counter() - t0 < 10
+    assert [r.status for r in result.results] == ["applied", "applied"]
+    text = {p.key: p.text for p in result.provisions}
+    assert text[f"§ 999, stk. {MAX_SPAN}"] == f"ny {MAX_SPAN - 1}."
+    assert text["§ 999, stk. 3"] == "tekst 2." and "§ 999, stk. 2" not in text
