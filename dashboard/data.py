@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 from db.mapper import made_by
 from db.models import (
     AmendingLink,
+    AnalysisFailure,
     ChangeAttributionRow,
     ChangeRow,
     Document,
@@ -448,6 +449,17 @@ def coverage(url: str) -> dict[str, pd.DataFrame]:
             FetchFailure.attempts, FetchFailure.last_attempt,
         ).order_by(FetchFailure.last_attempt.desc()),
     )
+    analysis_failures = _df(
+        url,
+        select(
+            AnalysisFailure.stage.label("Trin"),
+            AnalysisFailure.subject.label("Dokument"),
+            AnalysisFailure.law_slug.label("Lov"),
+            AnalysisFailure.reason.label("Fejl"),
+            AnalysisFailure.attempts.label("Forsøg"),
+            AnalysisFailure.last_attempt.label("Senest"),
+        ).order_by(AnalysisFailure.last_attempt.desc()),
+    )
     unparsed = _df(
         url,
         select(
@@ -483,6 +495,7 @@ def coverage(url: str) -> dict[str, pd.DataFrame]:
         "gaps": gaps,
         "failed_documents": failed_docs,
         "fetch_failures": failures,
+        "analysis_failures": analysis_failures,
         "unparsed": unparsed,
         "instructions": instr,
         "documents": documents,

@@ -96,6 +96,21 @@ class FetchFailure(Base):
     last_attempt: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class AnalysisFailure(Base):
+    """A pair, act or attribution that `analyze` could not finish: recorded, skipped, shown on
+    Datadækning, and retried on the next run (the row goes when it succeeds)."""
+
+    __tablename__ = "analysis_failures"
+    __table_args__ = (UniqueConstraint("stage", "subject"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20))  # pair | act | attribution
+    subject: Mapped[str] = mapped_column(String(120))  # the ELI (for a pair: the newer one)
+    law_slug: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    last_attempt: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Gap(Base):
     """A document that another document references but that could not be had (404)."""
 

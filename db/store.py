@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Document, FetchFailure, Gap, utcnow
+from db.models import AnalysisFailure, Document, FetchFailure, Gap, utcnow
 from lawdiff.model import DocumentMeta
 
 
@@ -140,3 +140,28 @@ def latest_bytes(session: Session, eli: str) -> bytes | None:
         select(Document.content).where(Document.eli == eli, Document.is_latest.is_(True))
     )
     return decompress(blob) if blob is not None else None
+
+
+def record_analysis_failure(
+    session: Session, *, stage: str, subject: str, reason: str, law_slug: str | None = None
+) -> None:
+    row = session.scalar(
+        select(AnalysisFailure).where(
+            AnalysisFailure.stage == stage, AnalysisFailure.subject == subject
+        )
+    )
+    if row is None:
+        session.add(AnalysisFailure(stage=stage, subject=subject, reason=reason, law_slug=law_slug))
+    else:
+        row.reason, row.law_slug = reason, law_slug or row.law_slug
+        row.attempts += 1
+        row.last_attempt = utcnow()
+    session.flush()
+
+
+def clear_analysis_failure(session: Session, *, stage: str, subject: str) -> None:
+    session.execute(
+        delete(AnalysisFailure).where(
+            AnalysisFailure.stage == stage, AnalysisFailure.subject == subject
+        )
+    )

@@ -42,7 +42,7 @@ from db.models import (
     Setting,
     Version,
 )
-from db.store import decompress
+from db.store import clear_analysis_failure, decompress, record_analysis_failure
 from lawdiff.amend import (
     Action,
     AmendingAct,
@@ -67,6 +67,7 @@ from lawdiff.model import (
 )
 from lawdiff.parse import ParseError, char_text, load_root, parse_document
 from lawdiff.refs import act_label, normalize_law_title, parse_intro
+from lovspor.failures import FATAL, reason_of
 
 ACT_KEY = "analyze.act.{}"  # act ELI → "sha256|library fingerprint"
 ATTR_KEY = "analyze.attr.{}"  # version id → {"key": …, "summary": {…}}
@@ -147,6 +148,7 @@ class ActsReport:
     instructions: int = 0  # instruction rows written in this run
     unparsed: int = 0  # of which not understood
     new: list[str] = field(default_factory=list)  # ELIs (re)stored in this run
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (ELI, reason)
 
 
 def _target_dict(t: Any) -> dict[str, Any]:
@@ -230,26 +232,18 @@ def store_acts(session: Session, cache_: ActCache, report: ActsReport) -> dict[s
         if markers.get(key) == want:
             report.skipped += 1
             continue
-        act = cache_.get(session, sa)
-        session.execute(delete(InstructionRow).where(InstructionRow.act_eli == eli))
-        rows: list[dict[str, Any]] = []
-        if act is not None:
-            for sec in act.sections:
-                slug = links.get((sa.document_id, sec.label)) or titles.get(sec.law_title or "")
-                for item in sec.items:
-                    for ins in item.instructions:
-                        rec = instruction_record(
-                            act,
-                            item,
-                            ins,
-                            document_id=sa.document_id,
-                            law_slug=slug,
-                            law_title=sec.law_title,
-                        )
-                        rec["seq"] = len(rows)
-                        rows.append(rec)
-        if rows:
-            session.execute(InstructionRow.__table__.insert(), rows)
+        try:
+            # A savepoint per act: one act that cannot be read leaves the others stored.
+            with session.begin_nested():
+                rows = _store_act_rows(session, cache_, sa, links, titles)
+            clear_analysis_failure(session, stage="act", subject=eli)
+        except FATAL:
+            raise
+        except Exception as exc:  # one bad act never stops the run
+            reason = reason_of(exc)
+            report.failed.append((eli, reason))
+            record_analysis_failure(session, stage="act", subject=eli, reason=reason)
+            continue
         report.parsed += 1
         report.instructions += len(rows)
         report.unparsed += sum(not r["parsed"] for r in rows)
@@ -260,6 +254,36 @@ def store_acts(session: Session, cache_: ActCache, report: ActsReport) -> dict[s
         else:
             row.value = want
     return acts
+
+
+def _store_act_rows(
+    session: Session,
+    cache_: ActCache,
+    sa: StoredAct,
+    links: dict[tuple[int, str], str],
+    titles: dict[str, str],
+) -> list[dict[str, Any]]:
+    act = cache_.get(session, sa)
+    session.execute(delete(InstructionRow).where(InstructionRow.act_eli == sa.eli))
+    rows: list[dict[str, Any]] = []
+    if act is not None:
+        for sec in act.sections:
+            slug = links.get((sa.document_id, sec.label)) or titles.get(sec.law_title or "")
+            for item in sec.items:
+                for ins in item.instructions:
+                    rec = instruction_record(
+                        act,
+                        item,
+                        ins,
+                        document_id=sa.document_id,
+                        law_slug=slug,
+                        law_title=sec.law_title,
+                    )
+                    rec["seq"] = len(rows)
+                    rows.append(rec)
+    if rows:
+        session.execute(InstructionRow.__table__.insert(), rows)
+    return rows
 
 
 # --- attribution -------------------------------------------------------------------------

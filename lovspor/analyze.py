@@ -31,7 +31,7 @@ from db.models import (
     Version,
 )
 from db.session import session_scope
-from db.store import decompress
+from db.store import clear_analysis_failure, decompress, record_analysis_failure
 from lawdiff.diff import diff_versions
 from lawdiff.model import (
     ActRef,
@@ -55,6 +55,8 @@ from lawdiff.stats import version_size as _version_size
 from lovspor.amendments import (
     ActCache,
     ActsReport,
+    PairRef,
+    StoredAct,
     attribute_pair,
     attribution_key,
     clear_attr_marker,
@@ -64,6 +66,7 @@ from lovspor.amendments import (
     store_acts,
     write_attr_marker,
 )
+from lovspor.failures import FATAL, reason_of
 
 PAIR_KEY = "analyze.pair.{}"  # settings key per version → what it was diffed against
 START = "start"  # first version of a chain
@@ -414,9 +417,17 @@ def analyze(
             try:
                 with session_scope(db_url) as s:
                     _run_step(s, step, cache, report)
-            except ParseError as exc:
+                    clear_analysis_failure(s, stage="pair", subject=step.cur.eli)
+            except FATAL:
+                raise
+            except Exception as exc:  # one bad version never stops the run
                 cache.clear()
-                report.failed.append((step.cur.eli, exc.reason))
+                reason = reason_of(exc)
+                report.failed.append((step.cur.eli, reason))
+                with session_scope(db_url) as s:
+                    record_analysis_failure(
+                        s, stage="pair", subject=step.cur.eli, reason=reason, law_slug=step.law
+                    )
             advance()
 
     if progress and steps:
@@ -459,31 +470,50 @@ def amendments(db_url: str, report: AnalyzeReport, laws: Iterable[str] | None = 
     report.instructions = acts_report.instructions
     report.instructions_unparsed = acts_report.unparsed
     for pair in pairs:
-        with session_scope(db_url) as s:
-            old_key, summary = read_attr_marker(s, pair.new_id)
-            # the acts the Indledning names are kept in the summary: no re-read when unchanged
-            intro = None
-            if (
-                summary is not None
-                and old_key
-                and old_key.startswith(f"{pair.marker}|{pair.new_document_id}|")
-            ):
-                named = summary.get("named_acts", [])
-            else:
-                intro = pair_intro(s, pair)
-                named = [r.eli for r in intro.incorporated] if intro else []
-            key = attribution_key(pair, named, acts)
-            if old_key == key and summary is not None:
-                report.attribution_skipped += 1
-                report.attribution.append({**summary, "redone": False})
-                continue
-            if intro is None:
-                intro = pair_intro(s, pair)
-            base = load_provisions(s, pair.old_id)
-            summary = attribute_pair(s, pair, acts, cache, base, intro)
-            write_attr_marker(s, pair.new_id, key, summary)
-        report.pairs_attributed += 1
-        report.attribution.append({**summary, "redone": True})
+        try:
+            _attribute_one(db_url, pair, acts, cache, report)
+        except FATAL:
+            raise
+        except Exception as exc:  # one pair that cannot be attributed never stops the run
+            reason = reason_of(exc)
+            report.failed.append((pair.new_eli, f"attribution: {reason}"))
+            with session_scope(db_url) as s:
+                record_analysis_failure(
+                    s, stage="attribution", subject=pair.new_eli, reason=reason, law_slug=pair.law
+                )
+    report.failed.extend((eli, f"amending act: {r}") for eli, r in acts_report.failed)
+
+
+def _attribute_one(
+    db_url: str, pair: PairRef, acts: dict[str, StoredAct], cache: ActCache, report: AnalyzeReport
+) -> None:
+    """Attribute one pair in its own transaction, unless nothing it depends on changed."""
+    with session_scope(db_url) as s:
+        old_key, summary = read_attr_marker(s, pair.new_id)
+        # the acts the Indledning names are kept in the summary: no re-read when unchanged
+        intro = None
+        if (
+            summary is not None
+            and old_key
+            and old_key.startswith(f"{pair.marker}|{pair.new_document_id}|")
+        ):
+            named = summary.get("named_acts", [])
+        else:
+            intro = pair_intro(s, pair)
+            named = [r.eli for r in intro.incorporated] if intro else []
+        key = attribution_key(pair, named, acts)
+        if old_key == key and summary is not None:
+            report.attribution_skipped += 1
+            report.attribution.append({**summary, "redone": False})
+            return
+        if intro is None:
+            intro = pair_intro(s, pair)
+        base = load_provisions(s, pair.old_id)
+        summary = attribute_pair(s, pair, acts, cache, base, intro)
+        write_attr_marker(s, pair.new_id, key, summary)
+        clear_analysis_failure(s, stage="attribution", subject=pair.new_eli)
+    report.pairs_attributed += 1
+    report.attribution.append({**summary, "redone": True})
 
 
 # --- reading back: changes and statistics ------------------------------------------------

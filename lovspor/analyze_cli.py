@@ -18,6 +18,7 @@ from rich.table import Table
 
 from lovspor import __version__
 from lovspor.cliutil import DbOpt, JsonOpt, db_url, dump_json, err, fail, parse_date
+from lovspor.failures import EXIT_PARTIAL
 
 out = Console()
 
@@ -42,6 +43,8 @@ def analyze(
     report = run(db_url(db), progress=not json_out and err.is_terminal, laws=law or None)
     if json_out:
         dump_json(report.as_dict())
+        if report.failed:
+            raise typer.Exit(EXIT_PARTIAL)
         return
     err.print(
         f"{report.laws} love, {report.versions} versioner: {report.pairs_done} par analyseret, "
@@ -81,9 +84,13 @@ def analyze(
     for law_slug, eli in report.identity_breaks:
         err.print(f"Ny identitetslinje: {law_slug} {eli} (erstattende hovedlov, ikke diffet)")
     for eli, reason in report.failed:
-        err.print(f"[red]Fejlede:[/] {eli}: {reason}")
+        err.print(f"[red]Fejlede:[/] {eli}: {reason}", highlight=False, soft_wrap=True)
     if report.failed:
-        raise typer.Exit(1)
+        err.print(
+            f"{len(report.failed)} fejlede; resten er analyseret. De står på siden Datadækning "
+            "og prøves igen ved næste kørsel."
+        )
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 # --- diff --------------------------------------------------------------------------------

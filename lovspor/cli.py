@@ -14,6 +14,7 @@ from rich.table import Table
 from lovspor import __version__
 from lovspor.cliutil import DbOpt, JsonOpt, db_url, fail
 from lovspor.cliutil import dump_json as print_json
+from lovspor.failures import EXIT_PARTIAL
 
 app = typer.Typer(
     help="Lovspor — follow Danish social law as it changes (crawl, diff, impact, dashboard).",
@@ -49,9 +50,15 @@ def import_cmd(
         disable=json_out,
     ) as progress:
         task = progress.add_task("import", total=len(files))
-        report = import_files(url, files, on_step=lambda _f: progress.advance(task))
-    for source, reason in report.failed:
-        console.print(f"[red]✗[/] {source}: {reason}")
+        # Each rejection is printed as it happens: a later failure cannot hide the earlier.
+        report = import_files(
+            url,
+            files,
+            on_step=lambda _f: progress.advance(task),
+            on_fail=lambda source, reason: console.print(
+                f"[red]✗[/] {source}: {reason}", highlight=False, soft_wrap=True
+            ),
+        )
     summary = {
         "files": len(files),
         "stored": report.stored,
@@ -71,8 +78,10 @@ def import_cmd(
             f"{report.unchanged} uændrede, {len(report.failed)} fejlede · "
             f"{report.laws} love, {report.versions} versioner, {report.links} ændringsled"
         )
-    if report.failed and not (report.stored or report.unchanged or report.revisions):
-        raise typer.Exit(1)
+    if report.failed:
+        # Nothing usable at all is a failure; some files failing is a finished, partial batch.
+        done = report.stored or report.unchanged or report.revisions
+        raise typer.Exit(EXIT_PARTIAL if done else 1)
 
 
 @app.command("laws")

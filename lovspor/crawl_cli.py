@@ -18,9 +18,10 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from lovspor.failures import EXIT_PARTIAL
 from lovspor.settings import DEFAULT_API_URL, DEFAULT_BASE_URL, default_database_url
 
-EXIT_FAILURES = 3
+EXIT_FAILURES = EXIT_PARTIAL
 
 
 def _date(text: str) -> dt.date:

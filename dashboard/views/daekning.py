@@ -20,7 +20,10 @@ m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric("Love med versioner", len(lw))
 m2.metric("Versioner", len(vs))
 m3.metric("Huller i kæder", len(cov["gaps"]))
-m4.metric("Fejlede dokumenter", len(cov["failed_documents"]) + len(cov["fetch_failures"]))
+m4.metric(
+    "Fejlede dokumenter og analyser",
+    len(cov["failed_documents"]) + len(cov["fetch_failures"]) + len(cov["analysis_failures"]),
+)
 m5.metric("Ufortolkede ændringsinstrukser", len(cov["unparsed"]))
 
 st.subheader("Love")
@@ -81,6 +84,17 @@ if not cov["failed_documents"].empty:
     st.dataframe(cov["failed_documents"], hide_index=True, width="stretch", key="failed")
 if not cov["fetch_failures"].empty:
     st.dataframe(cov["fetch_failures"], hide_index=True, width="stretch", key="fetch")
+
+st.subheader("Analyser, der fejlede")
+if cov["analysis_failures"].empty:
+    st.caption("Ingen: hvert versionspar, hver ændringslov og hver henføring blev gennemført.")
+else:
+    st.caption(
+        "Sprunget over og registreret; resten af kørslen fortsatte. Prøves igen ved næste "
+        "`lovspor analyze`. Trin: pair = diff af et versionspar, act = en ændringslovs "
+        "instrukser, attribution = henføring af et pars ændringer."
+    )
+    st.dataframe(cov["analysis_failures"], hide_index=True, width="stretch", key="analysis")
 
 st.subheader("Ændringsinstrukser")
 instr = cov["instructions"].iloc[0] if not cov["instructions"].empty else None
