@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from crawler.walk import DocSummary, summarize
 from db.models import Document, FetchFailure, Gap, Setting
 from db.session import session_scope
-from db.store import latest_bytes
+from db.store import latest_bytes, mark_unreadable
 from lawdiff.parse import ParseError, parse_document
 
 
@@ -50,6 +50,8 @@ class DbDocs:
             return summarize(parse_document(data, eli))
         except ParseError as exc:  # stored by an older parser: report, do not crash the walk
             self.unreadable[eli] = exc.reason
+            with session_scope(self.db_url) as s:
+                mark_unreadable(s, eli, exc.reason)  # listed on Datadækning
             return None
 
 

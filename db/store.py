@@ -165,3 +165,13 @@ def clear_analysis_failure(session: Session, *, stage: str, subject: str) -> Non
             AnalysisFailure.stage == stage, AnalysisFailure.subject == subject
         )
     )
+
+
+def mark_unreadable(session: Session, eli: str, reason: str) -> None:
+    """A stored document the current parser refuses: kept (the bytes are the truth), left
+    out of the chains, and listed on Datadækning with the reason."""
+    session.execute(
+        update(Document)
+        .where(Document.eli == eli, Document.is_latest.is_(True))
+        .values(parse_status="failed", parse_error=reason)
+    )

@@ -6,13 +6,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.laws import write_plan
 from db.models import Document
 from db.session import session_scope
-from db.store import Outcome, decompress, record_failure, store_document
+from db.store import Outcome, decompress, mark_unreadable, record_failure, store_document
 from lawdiff.chain import ChainPlan, plan_chains
 from lawdiff.model import LawDocument
 from lawdiff.parse import ParseError, parse_document
@@ -127,11 +127,7 @@ def load_latest_documents(session: Session) -> dict[str, tuple[int, LawDocument]
         except ParseError as exc:
             # Stored by an earlier, laxer Lovspor: now refused, it drops out of the chains
             # and is marked failed (shown on Datadækning) instead of stopping every command.
-            session.execute(
-                update(Document)
-                .where(Document.id == doc_id)
-                .values(parse_status="failed", parse_error=exc.reason)
-            )
+            mark_unreadable(session, eli, exc.reason)
     return out
 
 

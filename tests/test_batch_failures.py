@@ -156,3 +156,28 @@ def test_analyze_cli_exits_partial_with_one_line_per_failure(
     line = next(x for x in res.output.splitlines() if x.startswith("Fejlede:"))
     assert first[0] in line and "internal error (ValueError: " in line and len(line) < 400
     assert "Traceback" not in res.output
+
+
+def test_a_stored_document_the_parser_now_refuses_is_listed_not_fatal(
+    tmp_path: Path, retsinfo: Path, sqlite_url: str
+) -> None:
+    """Bytes stored by an earlier, laxer Lovspor that today's bounds refuse: grouping and the
+    crawler's walk mark the document failed (Datadækning lists it) and go on."""
+    from crawler.state import DbDocs
+    from db.store import store_document
+    from lawdiff.parse import parse_document
+
+    good = (retsinfo / GOOD[0]).read_bytes()
+    meta = parse_document(good, GOOD[0]).meta
+    refused = good.replace(b"<Number>", b"<Number>" + b"7" * 5000, 1)
+    assert refused != good
+    with session_scope(sqlite_url) as s:
+        store_document(s, url="file:///old.xml", data=refused, meta=meta)
+    report = import_files(sqlite_url, [retsinfo / GOOD[1]])
+    assert report.stored == 1 and report.laws == 1
+    assert DbDocs(sqlite_url).load(meta.eli) is None
+    with session_scope(sqlite_url) as s:
+        status, error = s.execute(
+            select(Document.parse_status, Document.parse_error).where(Document.eli == meta.eli)
+        ).one()
+    assert status == "failed" and "Number" in error and "more than 6 digits" in error
