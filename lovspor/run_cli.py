@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -20,10 +21,10 @@ from rich.console import Console
 
 from db.session import normalise_url
 from lovspor.cliutil import DbOpt
+from lovspor.failures import EXIT_PARTIAL
 from lovspor.settings import DEFAULT_BASE_URL, default_database_url
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-CRAWL_PARTIAL = 3  # `lovspor crawl`: done, but some documents failed (listed, retried later)
 
 err = Console(stderr=True)
 
@@ -53,19 +54,46 @@ def start_dashboard(url: str, port: int, address: str) -> subprocess.Popen[bytes
     return subprocess.Popen(streamlit_command(port, address), env=env)
 
 
+_FORWARDED = (signal.SIGTERM, signal.SIGHUP)
+
+
+def wait_child(proc: subprocess.Popen[bytes], grace: float = 10.0) -> int:
+    """Wait for a child stage or the dashboard; SIGTERM/SIGHUP/Ctrl+C to Lovspor stop it too.
+
+    Without this, `kill <lovspor run>` (a service manager, a closed terminal) left Streamlit
+    running on its port with nobody to stop it.
+    """
+
+    def forward(signum: int, _frame: object) -> None:
+        if proc.poll() is None:
+            proc.send_signal(signum)
+
+    main = threading.current_thread() is threading.main_thread()  # handlers live there only
+    previous = {sig: signal.signal(sig, forward) for sig in _FORWARDED} if main else {}
+    try:
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+            try:
+                return proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                return proc.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _call(cmd: list[str]) -> int:
+    return wait_child(subprocess.Popen(cmd))
+
+
 def _serve(url: str, port: int, address: str) -> int:
     shown = "localhost" if address in ("127.0.0.1", "0.0.0.0") else address
     err.print(f"[bold]Dashboard:[/] http://{shown}:{port}  (Ctrl+C stopper)")
-    proc = start_dashboard(url, port, address)
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.send_signal(signal.SIGINT)
-        try:
-            return proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            return proc.wait()
+    return wait_child(start_dashboard(url, port, address))
 
 
 def dashboard(
@@ -81,15 +109,6 @@ def dashboard(
 def _lovspor(*args: str) -> list[str]:
     """`lovspor …` in a fresh interpreter of this environment."""
     return [sys.executable, "-c", "from lovspor.cli import main; main()", *args]
-
-
-def _has_command(name: str) -> bool:
-    from lovspor.cli import app
-
-    return any(
-        (c.name or (c.callback.__name__ if c.callback else "")) == name
-        for c in app.registered_commands
-    )
 
 
 def _stage(number: int, total: int, title: str) -> None:
@@ -126,11 +145,8 @@ def run(
         crawl += ["--law", slug]
     if no_throttle:
         crawl.append("--no-throttle")
-    if not _has_command("crawl"):
-        err.print("[red]`lovspor crawl` findes ikke i denne installation.[/]")
-        raise typer.Exit(1)
-    rc = subprocess.call(_lovspor(*crawl))
-    if rc == CRAWL_PARTIAL:
+    rc = _call(_lovspor(*crawl))
+    if rc == EXIT_PARTIAL:
         err.print(
             "[yellow]Nogle dokumenter kunne ikke hentes; de står på siden Datadækning og "
             "prøves igen ved næste kørsel. Fortsætter.[/]"
@@ -140,21 +156,23 @@ def run(
         raise typer.Exit(rc)
 
     _stage(2, total, "Analyserer versioner og ændringer")
-    rc = subprocess.call(_lovspor("analyze", "--db", url))
-    if rc != 0:
+    rc = _call(_lovspor("analyze", "--db", url))
+    if rc == EXIT_PARTIAL:
+        err.print(
+            "[yellow]Nogle versionspar eller ændringslove kunne ikke analyseres; de står på "
+            "siden Datadækning og prøves igen ved næste kørsel. Fortsætter.[/]"
+        )
+    elif rc != 0:
         err.print(f"[red]Analysen fejlede (exit {rc}); stopper.[/]")
         raise typer.Exit(rc)
 
     _stage(3, total, "Konsekvensgraf")
-    if _has_command("graph"):
-        rc = subprocess.call(_lovspor("graph", "--db", url))
-        if rc != 0:
-            err.print(
-                f"[yellow]Grafen kunne ikke bygges (exit {rc}); siden Konsekvenser viser "
-                "hvorfor. Fortsætter.[/]"
-            )
-    else:
-        err.print("Springes over: `lovspor graph` findes ikke; dashboardet bygger grafen selv.")
+    rc = _call(_lovspor("graph", "--db", url))
+    if rc != 0:
+        err.print(
+            f"[yellow]Grafen kunne ikke bygges (exit {rc}); siden Konsekvenser viser "
+            "hvorfor. Fortsætter.[/]"
+        )
 
     if no_dashboard:
         err.print("[green]Færdig.[/] Start dashboardet med `lovspor dashboard`.")
