@@ -1186,14 +1186,22 @@ def _rekey_new(
     if len(tops) != len(keys):
         return provs
     mapping = {p.key: k for p, k in zip(tops, keys, strict=True)}
+
+    def moved(key: str | None) -> str | None:
+        # The key's own ancestor at ``level`` is the one renumbered: a lookup per key level,
+        # not a scan of every mapping (2,000 new stk. stayed quadratic).
+        if not key:
+            return key
+        parts = key.split(", ")
+        for n in range(1, len(parts) + 1):
+            head = ", ".join(parts[:n])
+            if head in mapping:
+                return mapping[head] + key[len(head) :]
+        return key
+
     out: list[Provision] = []
     for p in provs:
-        key, parent = p.key, p.parent
-        for old, new in mapping.items():
-            if key == old or key.startswith(old + ", "):
-                key = new + key[len(old) :]
-            if parent and (parent == old or parent.startswith(old + ", ")):
-                parent = new + parent[len(old) :]
+        key, parent = moved(p.key) or p.key, moved(p.parent)
         number = key.rsplit(" ", 1)[-1] if key != p.key else p.number
         out.append(replace(p, key=key, parent=parent, number=number))
     return tuple(out)
