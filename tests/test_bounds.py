@@ -301,3 +301,50 @@ def test_renumbering_two_thousand_stk_in_a_real_law(retsinfo: Path) -> None:
     text = {p.key: p.text for p in result.provisions}
     assert text[f"§ 999, stk. {MAX_SPAN}"] == f"ny {MAX_SPAN - 1}."
     assert text["§ 999, stk. 3"] == "tekst 2." and "§ 999, stk. 2" not in text
+
+
+# --- classes the fuzz test found ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("declared", ["rot13", "bz2", "uu", "UTF-32", "x-nonsense"])
+def test_a_declared_encoding_that_does_not_fit_the_bytes(retsinfo: Path, declared: str) -> None:
+    data = (retsinfo / LBK).read_bytes().decode("utf-8-sig")
+    body = data.split("?>", 1)[1]
+    with pytest.raises(ParseError, match="encoding"):
+        parse_document(f'<?xml version="1.0" encoding="{declared}"?>{body}'.encode(), declared)
+
+
+def test_thousands_of_headed_sections_stay_linear(retsinfo: Path) -> None:
+    root = _tree(retsinfo, LBK)
+    chapter = next(root.iter("Kapitel"))
+    shell = etree.Element("Afsnit")
+    shell.append(deepcopy(chapter.find("Explicatus")))
+    shell.append(deepcopy(chapter.find("Rubrica")))
+    parent = chapter.getparent()
+    assert parent is not None
+    for _ in range(20_000):
+        parent.append(deepcopy(shell))
+    t0 = time.perf_counter()
+    doc = parse_document(_bytes(root), "mutated 2016/1270")
+    assert time.perf_counter() - t0 < 20
+    assert sum(b.kind == "heading" for b in doc.blocks) > 20_000
+
+
+def test_thousands_of_new_stk_in_an_amending_act(retsinfo: Path) -> None:
+    root = _tree(retsinfo, ACT)
+    new_text = next(e for e in root.iter("AendringNyTekst") if e.find(".//Stk") is not None)
+    stk = new_text.find(".//Stk")
+    assert stk is not None
+    holder = stk.getparent()
+    assert holder is not None
+    for _ in range(MAX_SPAN):
+        holder.append(deepcopy(stk))
+    t0 = time.perf_counter()
+    act = parse_amending_act(parse_document(_bytes(root), "mutated 2015/1000"))
+    assert time.perf_counter() - t0 < 20
+    assert any(
+        len(i.new_provisions) > MAX_SPAN
+        for s in act.sections
+        for it in s.items
+        for i in it.instructions
+    )
