@@ -60,7 +60,7 @@ _ITEM_NUM = re.compile(r"^\(?\s*([0-9]+|[a-zæøå]{1,3})\s*[).]?", re.IGNORECAS
 _FOOTNOTE_MARK = re.compile(r"^\s*\d+\)\s*$")
 _DEPTH = {Level.PARAGRAF: 0, Level.STK: 1, Level.NR: 2, Level.LITRA: 3}
 _STK_LINE = re.compile(r"^\s*Stk\.\s*(\d+)\.\s*$")
-_ACCESSION = re.compile(r"^([A-Z])(\d{4})(\d{5})(\d{2})$")
+_ACCESSION = re.compile(r"^([A-Z])([0-9]{4})([0-9]{5})([0-9]{2})$")
 
 _DOC_TYPES = {"LOV", "LBK", "BEK", "CIR", "VEJ", "CIRK", "SKR", "AFG", "DOM", "UDT", "TRAKTAT"}
 

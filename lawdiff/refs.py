@@ -195,7 +195,7 @@ _REPEAL = re.compile(rf"^(?:{_KIND})\s*nr\b.*?,?\s*ophæves\s*\.?\s*$", re.IGNOR
 _REPEAL_TAIL = re.compile(r",?\s*ophæves\s*\.?\s*$", re.IGNORECASE)
 
 # Identifiers.
-_ACCESSION = re.compile(r"^\s*([A-Za-z])\s*(\d{4})\s*(\d{5})\s*(\d{2})\s*$")
+_ACCESSION = re.compile(r"^\s*([A-Za-z])\s*([0-9]{4})\s*([0-9]{5})\s*([0-9]{2})\s*$")
 _SHORT_NAME = re.compile(
     r"^\s*(?P<type>[A-ZÆØÅa-zæøå]+)\s+nr\.?\s*(?P<num>\d+)\s+af\s+"
     r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})\s*$"

@@ -386,18 +386,27 @@ def stats(
     db: DbOpt = None,
 ) -> None:
     """Change statistics per law and year, each count with its counting rule."""
-    from lovspor.analyze import statistics
+    from lovspor.analyze import law_exists, statistics
 
     if by not in ("signed", "in-force"):
         fail(f"--by must be signed or in-force, not {by!r}")
+    if from_year is not None and to_year is not None and from_year > to_year:
+        fail(f"--from-year {from_year} is after --to-year {to_year}")
+    url = db_url(db)
+    unknown = [slug for slug in law or () if not law_exists(url, slug)]
+    if unknown:
+        fail(f"--law: ukendt lov / unknown law {', '.join(map(repr, unknown))} (see `lovspor laws`)")
     result = statistics(
-        db_url(db),
+        url,
         laws=law or None,
         by=by,
         from_year=from_year,
         to_year=to_year,
         all_laws=all_laws,
     )
+    if not result.rows:
+        span = f"{from_year or '…'}–{to_year or '…'}"
+        fail(f"ingen statistik / no statistics for {', '.join(law or ['any law'])} in {span}")
     if export is not None:
         export_stats(result, export, by)
         err.print(f"Skrev {export}")

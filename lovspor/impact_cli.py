@@ -239,7 +239,9 @@ def impact(
     if export is not None and export.suffix.lower() not in (".csv", ".graphml", ".gexf"):
         fail(f"--export: {export.name}: brug / use .csv, .graphml or .gexf")
     act_eli = None
-    if act:
+    if act is not None:
+        if not act.strip():
+            fail("--act: tom / empty (give an ELI such as lta/2015/1000 or an accession number)")
         try:
             act_eli = resolve_eli(act)
         except NotFound as exc:

@@ -459,6 +459,11 @@ def load_sources(impact_dir: Path | None, kle: str | Path | None = None,
         except OSError as exc:
             raise ImpactDataError(f"KLE kunne ikke hentes / could not load KLE from {src}: "
                                   f"{exc}") from exc
+        if not plan.subjects:
+            # Not a KLE plan at all (`--kle /etc/passwd`): an error, not a warning that
+            # quietly drops every KLE path from the impact.
+            why = str(plan.problems[0]) if plan.problems else "no <Emne> elements"
+            raise ImpactDataError(f"{src} er ikke en KLE-emneplan / is not a KLE emneplan: {why}")
         problems += [str(p) for p in plan.problems]
     user: list[UserProcedure] = []
     for m in mappings:

@@ -27,10 +27,13 @@ def resolve_eli(ref: str) -> str:
     by_accn = accession_eli(ref)
     if by_accn:
         return by_accn
-    m = re.search(r"lta/(\d{4})/(\d+)", ref)
+    # ASCII digits only, and no more than a real number has: "lta/٢٠١٦/1270" or a
+    # 5,000-digit number is not an ELI (and must not reach int()).
+    m = re.search(r"lta/([0-9]{4})/([0-9]{1,6})(?![0-9])", ref)
     if m:
         return f"lta/{int(m.group(1))}/{int(m.group(2))}"
-    raise NotFound(f"{ref!r} is neither an ELI path (lta/2016/1270) nor an accession number")
+    shown = ref if len(ref) <= 60 else f"{ref[:60]}… ({len(ref)} characters)"
+    raise NotFound(f"{shown!r} is neither an ELI path (lta/2016/1270) nor an accession number")
 
 
 def _iso(d: Any) -> str | None:

@@ -137,3 +137,17 @@ def test_cli_diff_changes_analyze(analysed: str, retsinfo: Path) -> None:
     assert r.exit_code == 0 and json.loads(r.stdout)["pairs_done"] == 0
     r = CliRunner().invoke(_app(), ["changes", "--law", "nope", "--db", analysed])
     assert r.exit_code == 1
+
+
+def test_stats_filters_that_match_nothing_are_errors(analysed: str) -> None:
+    """`stats --law nosuchlaw` once printed an empty table with exit code 0 (issue #13)."""
+    for args, says in (
+        (["--law", "nosuchlaw"], "unknown law 'nosuchlaw'"),
+        (["--from-year", "3000"], "no statistics"),
+        (["--from-year", "2016", "--to-year", "2010"], "is after --to-year"),
+    ):
+        r = CliRunner().invoke(_app(), ["stats", *args, "--db", analysed])
+        assert r.exit_code == 1, (args, r.output)
+        assert says in r.output
+    r = CliRunner().invoke(_app(), ["stats", "--law", "serviceloven", "--db", analysed])
+    assert r.exit_code == 0 and "serviceloven" in r.output

@@ -508,3 +508,29 @@ def test_act_filter_uses_every_attribution(corpus_db: tuple[str, Path]) -> None:
 def act_label_of(eli: str) -> str:
     """ "lta/2012/476" → "lov nr. 476 af" (how a hit names the act)."""
     return f"nr. {eli.rsplit('/', 1)[-1]} af"
+
+
+def test_arguments_that_would_silently_mislead_are_errors(
+    corpus_db: tuple[str, Path], tmp_path: Path
+) -> None:
+    """`--act ''` once meant "every act", `--kle /etc/passwd` dropped every KLE path with only
+    a warning, and digits of other scripts reached int() (issue #13)."""
+    url, impact_dir = corpus_db
+    base = ["impact", "--law", LAW, "--db", url, "--impact-dir", str(impact_dir)]
+    res = runner.invoke(app, [*base, "--act", ""])
+    assert res.exit_code == 1 and "--act: tom / empty" in res.stderr
+    res = runner.invoke(app, [*base, "--act", "lta/٢٠١٦/171"])
+    assert res.exit_code == 1 and "neither an ELI path" in res.stderr
+    res = runner.invoke(app, [*base, "--act", "lta/2016/" + "1" * 5000])
+    assert res.exit_code == 1 and len(res.stderr) < 400
+    not_kle = tmp_path / "passwd"
+    not_kle.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    res = runner.invoke(app, [*base, "--kle", str(not_kle)])
+    assert res.exit_code == 1 and "is not a KLE emneplan" in res.stderr, res.output
+    other_xml = tmp_path / "other.xml"
+    other_xml.write_text("<?xml version='1.0'?><KLE><Intet/></KLE>")
+    res = runner.invoke(app, [*base, "--kle", str(other_xml)])
+    assert res.exit_code == 1 and "no <Emne> elements" in res.stderr
+    # the real plan still loads
+    res = runner.invoke(app, [*base, "--kle", str(impact_dir / "kle/kle-emneplan-social.xml")])
+    assert res.exit_code == 0, res.output

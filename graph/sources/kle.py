@@ -88,6 +88,10 @@ class KlePlan:
         return next((s for s in self.subjects if s.number == number), None)
 
 
+MAX_BYTES = 64 * 2**20
+"""The full KLE plan is about 10 MB; a source far larger is not one (and must not fill memory)."""
+
+
 def _read(source: str | Path | bytes, timeout: float) -> tuple[bytes, str]:
     if isinstance(source, bytes):
         return source, "kle.xml"
@@ -95,9 +99,16 @@ def _read(source: str | Path | bytes, timeout: float) -> tuple[bytes, str]:
     if re.match(r"^https?://", text):
         req = urllib.request.Request(text, headers={"User-Agent": USER_AGENT})
         with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.read(), text.rsplit("/", 1)[-1] or "kle.xml"
-    path = Path(text)
-    return path.read_bytes(), file_label(path)
+            data = resp.read(MAX_BYTES + 1)
+        name = text.rsplit("/", 1)[-1] or "kle.xml"
+    else:
+        path = Path(text)
+        if path.stat().st_size > MAX_BYTES:
+            raise OSError(f"{path}: larger than {MAX_BYTES // 2**20} MB")
+        data, name = path.read_bytes(), file_label(path)
+    if len(data) > MAX_BYTES:
+        raise OSError(f"{text}: larger than {MAX_BYTES // 2**20} MB")
+    return data, name
 
 
 def _t(el: etree._Element, name: str) -> str | None:
