@@ -22,6 +22,7 @@ from crawler.spiders.chain import ChainSpider
 from crawler.spiders.feed import FeedSpider
 from crawler.spiders.harvest import HarvestSpider
 from db.session import engine_for
+from lawdiff.parse import MAX_DOCUMENT_BYTES
 
 
 def _version() -> str:
@@ -43,6 +44,9 @@ def scrapy_settings(o: CrawlOptions) -> dict[str, Any]:
         "CONCURRENT_REQUESTS": o.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": o.concurrency,
         "DOWNLOAD_TIMEOUT": o.download_timeout,
+        # A response larger than any LexDania document is cut off, not held in memory.
+        "DOWNLOAD_MAXSIZE": MAX_DOCUMENT_BYTES,
+        "DOWNLOAD_WARNSIZE": MAX_DOCUMENT_BYTES // 4,
         "DOWNLOAD_DELAY": o.download_delay if o.throttle else 0.0,
         "DOWNLOAD_DELAY_JITTER": 0.5 if o.throttle else 0.0,
         "AUTOTHROTTLE_ENABLED": o.throttle,

@@ -52,6 +52,12 @@ _PARSER_OPTS = dict(
     remove_pis=True,
 )
 
+MAX_DOCUMENT_BYTES = 64 * 2**20
+"""The largest real LexDania documents are a few MB; anything far larger is not one."""
+
+MAX_ELEMENTS = 1_000_000
+"""Elements in one document (the consolidated Serviceloven has about 8,000)."""
+
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _HTML = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\s*(?:<!DOCTYPE\s+html|<html)", re.IGNORECASE)
 _PARA_NUM = re.compile(r"§+\s*(\d+)\s*([a-zæøå]{0,3})\b\.?", re.IGNORECASE)
@@ -84,6 +90,12 @@ def load_root(data: bytes, source: str = "<bytes>") -> etree._Element:
     """Parse bytes safely and check that they are a LexDania `Dokument`."""
     if not data or not data.strip():
         raise ParseError(source, "empty document")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ParseError(
+            source,
+            f"{len(data) / 2**20:.0f} MB is more than a LexDania document can be "
+            f"(limit {MAX_DOCUMENT_BYTES // 2**20} MB)",
+        )
     head = data[:4096]
     if _HTML.search(head):
         raise ParseError(source, "an HTML page, not a LexDania <Dokument> (an error page?)")
@@ -94,6 +106,9 @@ def load_root(data: bytes, source: str = "<bytes>") -> etree._Element:
         root = etree.fromstring(data, _make_parser())
     except etree.XMLSyntaxError as exc:
         raise ParseError(source, f"not well-formed XML ({exc.msg}, line {exc.lineno})") from exc
+    for n, _el in enumerate(root.iter(), start=1):
+        if n > MAX_ELEMENTS:
+            raise ParseError(source, f"more than {MAX_ELEMENTS:,} XML elements")
     docinfo = root.getroottree().docinfo
     if docinfo.internalDTD is not None or docinfo.doctype:
         raise ParseError(source, "a DOCTYPE/DTD is not allowed in a LexDania document")

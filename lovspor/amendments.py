@@ -22,7 +22,7 @@ import importlib
 import itertools
 import json
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -122,20 +122,28 @@ def stored_acts(session: Session) -> dict[str, StoredAct]:
 
 
 class ActCache:
-    """Parsed amending acts for one run (an act is parsed at most once per process)."""
+    """Parsed amending acts for one run, the most recently used ``size`` of them: an act is
+    parsed once while it is in use, and a corpus of thousands of acts does not stay in memory.
+    """
 
-    def __init__(self) -> None:
-        self._acts: dict[str, AmendingAct | None] = {}
+    def __init__(self, size: int = 256) -> None:
+        self._acts: OrderedDict[str, AmendingAct | None] = OrderedDict()
+        self.size = size
 
     def get(self, session: Session, act: StoredAct) -> AmendingAct | None:
-        if act.eli not in self._acts:
-            blob = session.scalar(select(Document.content).where(Document.id == act.document_id))
-            try:
-                doc = parse_document(decompress(blob), act.eli) if blob else None
-            except ParseError:
-                doc = None
-            self._acts[act.eli] = parse_amending_act(doc) if doc and doc.amending_sections else None
-        return self._acts[act.eli]
+        if act.eli in self._acts:
+            self._acts.move_to_end(act.eli)
+            return self._acts[act.eli]
+        blob = session.scalar(select(Document.content).where(Document.id == act.document_id))
+        try:
+            doc = parse_document(decompress(blob), act.eli) if blob else None
+        except ParseError:
+            doc = None
+        parsed = parse_amending_act(doc) if doc and doc.amending_sections else None
+        self._acts[act.eli] = parsed
+        if len(self._acts) > self.size:
+            self._acts.popitem(last=False)
+        return parsed
 
 
 # --- instructions --------------------------------------------------------------------------

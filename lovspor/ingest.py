@@ -15,7 +15,7 @@ from db.session import session_scope
 from db.store import Outcome, decompress, mark_unreadable, record_failure, store_document
 from lawdiff.chain import ChainPlan, plan_chains
 from lawdiff.model import LawDocument
-from lawdiff.parse import ParseError, parse_document
+from lawdiff.parse import MAX_DOCUMENT_BYTES, ParseError, parse_document
 
 
 @dataclass
@@ -43,12 +43,11 @@ def iter_xml_files(paths: Iterable[Path]) -> Iterator[Path]:
             raise FileNotFoundError(f"{p}: no such file or folder")
 
 
-MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
-"""Larger files are refused unread: the biggest real LexDania document is a few MB."""
 
 
 def read_document(path: Path) -> bytes:
-    """The file's bytes, or OSError/ValueError with a reason a user can act on."""
+    """The file's bytes, or OSError/ValueError with a reason a user can act on; files over
+    `MAX_DOCUMENT_BYTES` are refused unread."""
     size = path.stat().st_size
     if not path.is_file():
         raise ValueError("not a regular file")

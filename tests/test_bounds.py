@@ -348,3 +348,20 @@ def test_thousands_of_new_stk_in_an_amending_act(retsinfo: Path) -> None:
         for it in s.items
         for i in it.instructions
     )
+
+
+def test_document_size_and_element_count_are_bounded(retsinfo: Path) -> None:
+    from lawdiff import parse
+
+    real = (retsinfo / LBK).read_bytes()
+    with pytest.raises(ParseError, match="more than a LexDania document can be"):
+        parse_document(real + b" " * parse.MAX_DOCUMENT_BYTES, "padded")
+    root = _tree(retsinfo, LBK)
+    meta = root.find("Meta")
+    assert meta is not None
+    filler = etree.SubElement(meta, "Filler")
+    for _ in range(parse.MAX_ELEMENTS):
+        etree.SubElement(filler, "x")
+    with pytest.raises(ParseError, match="XML elements"):
+        parse_document(_bytes(root), "flooded")
+    assert len(parse_document(real, LBK).provisions) > 1000  # real laws are far below both
