@@ -362,6 +362,31 @@ class _Builder:
     sections: list[RawAmendingSection] = field(default_factory=list)
     # Next free "(n)" suffix per duplicated key: thousands of copies of one Stk stay linear.
     suffix: dict[str, int] = field(default_factory=dict)
+    # Running tallies the walkers ask per element, kept here so they cost O(1), not a scan:
+    stk_count: dict[str | None, int] = field(default_factory=dict)  # stk. per parent key
+    last_at_depth: dict[int, tuple[int, str]] = field(default_factory=dict)  # (index, key)
+
+    index: dict[str, int] = field(default_factory=dict)  # key → position in provisions
+    extra: dict[int, list[str]] = field(default_factory=dict)  # text to append, by position
+
+    def append_text(self, key: str, text: str) -> None:
+        """Layout text that belongs to an earlier provision; joined once in `done`, so ten
+        thousand unlabelled lines cost a list append each, not a re-normalised copy."""
+        i = self.index.get(key)
+        if i is not None:
+            self.extra.setdefault(i, []).append(text)
+
+    def done(self) -> list[Provision]:
+        for i, parts in self.extra.items():
+            p = self.provisions[i]
+            self.provisions[i] = replace(p, text=norm(" ".join([p.text, *parts])))
+        self.extra.clear()
+        return self.provisions
+
+    def last_above(self, level: Level) -> str:
+        """Key of the latest provision above ``level`` (a § or stk. for an nr.), or ""."""
+        found = [v for d, v in self.last_at_depth.items() if d < _DEPTH[level]]
+        return max(found)[1] if found else ""
 
     def add(self, prov: Provision) -> Provision:
         key = prov.key
@@ -375,6 +400,10 @@ class _Builder:
             prov = replace(prov, key=key)
         self.keys.add(key)
         self.provisions.append(prov)
+        if prov.level is Level.STK:
+            self.stk_count[prov.parent] = self.stk_count.get(prov.parent, 0) + 1
+        self.last_at_depth[_DEPTH[prov.level]] = (len(self.provisions) - 1, key)
+        self.index[key] = len(self.provisions) - 1
         return prov
 
 
@@ -465,11 +494,7 @@ def _walk_indentatio(
 
 
 def _append_text(b: _Builder, key: str, text: str) -> None:
-    for i in range(len(b.provisions) - 1, -1, -1):
-        p = b.provisions[i]
-        if p.key == key:
-            b.provisions[i] = replace(p, text=norm(f"{p.text} {text}"))
-            return
+    b.append_text(key, text)
 
 
 def _walk_stk(
@@ -606,14 +631,13 @@ def _walk_element(
         # A bare stk. outside a § (new text "som nyt stk.", one stray case in a body):
         # it continues the § before it, or stands alone in new text.
         prev = b.provisions[-1].paragraph_key if b.provisions and not b.prefix else None
-        n = sum(1 for p in b.provisions if p.level is Level.STK and p.parent == prev) + 1
+        n = b.stk_count.get(prev, 0) + 1
         _walk_stk(child, prev, n, b, ctx, pos)
     elif tag == "Indentatio":
         # Sibling items of new text ("som nye numre:" 1), 2)) share one parent: the last
         # provision above their level, not the item before them.
         level = Level.LITRA if child.get("formaInd") == "Litra" else Level.NR
-        above = [p for p in b.provisions if _DEPTH[p.level] < _DEPTH[level]]
-        parent = above[-1].key if above else ""
+        parent = b.last_above(level)
         _walk_indentatio(child, parent, b, ctx, pos, {Level.NR: 0, Level.LITRA: 0})
     elif tag in ("Rubrica", "Explicatus"):
         pass  # headings are folded into ctx and listed by _heading_blocks
@@ -659,7 +683,7 @@ def parse_new_text(el: etree._Element, source: str = "<new text>") -> tuple[Prov
     (`§ 81 a`, or `stk. 2` / `nr. 3` for bare pieces)."""
     b = _Builder(prefix="new")
     _walk_container(el, b, _Ctx(), [0], source, [])
-    return tuple(b.provisions)
+    return tuple(b.done())
 
 
 def _amending_section(el: etree._Element, source: str) -> RawAmendingSection:
@@ -746,6 +770,15 @@ def _number_unlabelled(provisions: list[Provision]) -> tuple[Provision, ...]:
             renames[p.key] = f"§ (efter {paras[i - 1].number})" if i > 0 else "§ (uden nummer)"
     if not renames:
         return tuple(provisions)
+    # A name from the neighbours may already be taken (a § printed out of order, two
+    # unlabelled §§ in one gap): keys stay unique, as the differ requires.
+    used = {q.key for q in paras if q.key not in renames}
+    for old, name in renames.items():
+        unique, n = name, 2
+        while unique in used:
+            unique, n = f"{name} ({n})", n + 1
+        used.add(unique)
+        renames[old] = unique
     out: list[Provision] = []
     for p in provisions:
         head = p.paragraph_key
@@ -822,7 +855,7 @@ def parse_document(data: bytes, source: str = "<bytes>") -> LawDocument:
 
         intro = parse_intro("\n".join(intro_texts))
 
-    provisions = _number_unlabelled(b.provisions)
+    provisions = _number_unlabelled(b.done())
     wanted = set(in_force_keys)
     in_force = tuple(p for p in provisions if p.key in wanted)
     return LawDocument(

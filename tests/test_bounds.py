@@ -365,3 +365,35 @@ def test_document_size_and_element_count_are_bounded(retsinfo: Path) -> None:
     with pytest.raises(ParseError, match="XML elements"):
         parse_document(_bytes(root), "flooded")
     assert len(parse_document(real, LBK).provisions) > 1000  # real laws are far below both
+
+
+def test_unlabelled_paragraphs_never_take_a_key_already_in_use(retsinfo: Path) -> None:
+    """Fuzz class: an unlabelled § between § 175 and § 177 was named "§ 176" although the
+    real § 176 stood elsewhere, and two unlabelled §§ in one gap got the same range name;
+    the duplicated keys broke the diff's revert round trip."""
+    root = _tree(retsinfo, LBK)
+    paras = [p for p in root.iter("Paragraf") if p.find("Explicatus") is not None]
+    paras[40].addnext(deepcopy(paras[11]))  # § 11 printed a second time, out of order
+    for p in (paras[11], paras[20], paras[21]):  # … and three §§ lose their label
+        ex = p.find("Explicatus")
+        assert ex is not None
+        ex.text = ""
+    doc = parse_document(_bytes(root), "mutated 2016/1270")
+    keys = [p.key for p in doc.provisions]
+    assert len(keys) == len(set(keys))
+
+
+def test_thousands_of_bare_stk_and_items_in_new_text_stay_linear(retsinfo: Path) -> None:
+    root = _tree(retsinfo, ACT)
+    new_text = next(iter(root.iter("AendringNyTekst")))
+    stk = etree.SubElement(new_text, "Stk")
+    etree.SubElement(etree.SubElement(etree.SubElement(stk, "Exitus"), "Linea"), "Char").text = "x"
+    item = etree.SubElement(new_text, "Indentatio", formaInd="Nummer")
+    etree.SubElement(item, "Explicatus").text = "1)"
+    for _ in range(20_000):
+        new_text.append(deepcopy(stk))
+        new_text.append(deepcopy(item))
+    t0 = time.perf_counter()
+    parse_document(_bytes(root), "mutated 2015/1000")
+    took = time.perf_counter() - t0
+    assert took < 10, f"{took:.1f}s for 20,000 bare stk. and items (quadratic?)"
