@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from lawdiff import keys as provkeys
 from lawdiff.model import (
     ActRef,
     ItemRef,
@@ -807,7 +808,7 @@ def _absolute(provs: Sequence[Provision], anchor: str | None) -> tuple[Provision
         if p.key.startswith("§") or not anchor:
             out.append(p)
             continue
-        parent = _cut_above(anchor, _level_of_key(p.key.split(", ", 1)[0]))
+        parent = provkeys.cut_above(anchor, provkeys.level(p.key.split(", ", 1)[0]))
         if not parent:
             out.append(p)
             continue
@@ -815,24 +816,6 @@ def _absolute(provs: Sequence[Provision], anchor: str | None) -> tuple[Provision
         par = f"{parent}, {p.parent}" if p.parent else parent
         out.append(replace(p, key=key, parent=par))
     return tuple(out)
-
-
-def _cut_above(key: str, level: int) -> str:
-    """The part of ``key`` above ``level``: ("§ 5, stk. 7, nr. 2", STK) → "§ 5"."""
-    parts = [x for x in key.split(", ") if _level_of_key(x) < level]
-    return ", ".join(parts)
-
-
-def _parent_of(key: str) -> str:
-    return key.rsplit(", ", 1)[0] if ", " in key else ""
-
-
-def _level_of_key(key: str) -> int:
-    last = key.rsplit(", ", 1)[-1]
-    for level, name in enumerate(_LEVELS[:4]):
-        if last.startswith(name + " "):
-            return level
-    return -1
 
 
 def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
@@ -1148,14 +1131,14 @@ def _insert_as(ctx: _Ctx, m: re.Match[str], index: int) -> Instruction:
             position=pos,
             raw=ctx.raw,
         )
-    parent_key = _cut_above(
+    parent_key = provkeys.cut_above(
         anchor[0].new_key or anchor[0].key if anchor else parent_t.new_key or parent_t.key, level
     )
     provs_abs = _absolute(provs, parent_key + ", litra 0")
     if values:
         new_keys = _new_keys_for(level, values, parent_key)
     else:
-        new_keys = tuple(p.key for p in provs_abs if _level_of_key(p.key) == level)
+        new_keys = tuple(p.key for p in provs_abs if provkeys.level(p.key) == level)
         if not new_keys and anchor:
             nums = anchor[0].key.rsplit(" ", 1)[-1]
             if is_label_int(nums):
@@ -1182,7 +1165,7 @@ def _rekey_new(
     provs: tuple[Provision, ...], level: int, keys: tuple[str, ...]
 ) -> tuple[Provision, ...]:
     """Give new text the numbers the instruction states ("som stk. 4" over an unlabelled stk.)."""
-    tops = [p for p in provs if _level_of_key(p.key) == level]
+    tops = [p for p in provs if provkeys.level(p.key) == level]
     if len(tops) != len(keys):
         return provs
     mapping = {p.key: k for p, k in zip(tops, keys, strict=True)}
@@ -1267,7 +1250,7 @@ def _insert_after(
     anchor_key = (
         targets[0].new_key or targets[0].key if targets[0].kind is TargetKind.PROVISION else ""
     )
-    parent = _parent_of(anchor_key)
+    parent = provkeys.parent(anchor_key) or ""
     provs_abs = _absolute(provs, anchor_key or None)
     tops = [p.key for p in provs_abs if p.parent is None or p.parent == (parent or None)]
     return Instruction(
@@ -1621,5 +1604,5 @@ def select_items(
 
 def level_of(key: str) -> Level | None:
     """The level of a key's last part ("§ 5, stk. 2" → STK)."""
-    n = _level_of_key(key)
+    n = provkeys.level(key)
     return (Level.PARAGRAF, Level.STK, Level.NR, Level.LITRA)[n] if n >= 0 else None

@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lawdiff import keys as provkeys
 from lawdiff.amend import (
     Action,
     AmendingAct,
@@ -149,9 +150,8 @@ class AttributedChange:
     reason: str = ""
 
 
-def _canon(key: str) -> str:
-    """ "§ 2, stk. 1, nr. 9" and "§ 2, nr. 9" are the same provision in a one-stk. §."""
-    return key.replace(", stk. 1, ", ", ") if ", stk. 1, " in key else key
+# "§ 2, stk. 1, nr. 9" and "§ 2, nr. 9" are the same provision in a one-stk. §.
+_canon = provkeys.without_stk1
 
 
 def _touch_keys(ins: Instruction) -> set[str]:

@@ -17,7 +17,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from lawdiff.amend import Action, AmendmentItem, Instruction, Target, TargetKind
+from lawdiff import keys as provkeys
+from lawdiff.amend import Action, AmendmentItem, Instruction, Target, TargetKind, level_of
 from lawdiff.model import Level, Provision
 
 __all__ = [
@@ -48,7 +49,6 @@ _SENT_END = re.compile(r"[.!?]\s+(?=[A-ZÆØÅ§])")
 _ABBREV = re.compile(r"\b(?:jf|Jf|jfr|bl\.a|f\.eks|evt|inkl|dvs|vedr|iht|hhv|ca)$")
 _DANGLING_COMMA = re.compile(r",\s*([.;:])")
 _OWN_LABEL = re.compile(r"^\s*(?:Stk\.\s*\d+\s*[a-zæøå]?\.|\(?\d+\s*[a-zæøå]?\)|[a-zæøå]\))\s+")
-_LEVEL_NAMES = {"§": Level.PARAGRAF, "stk.": Level.STK, "nr.": Level.NR, "litra": Level.LITRA}
 _LABEL_FMT = {Level.STK: "Stk. {}.", Level.NR: "{})", Level.LITRA: "{})"}
 
 
@@ -133,7 +133,7 @@ class _Entry:
 
 
 def _level_of(part: str) -> Level:
-    return _LEVEL_NAMES.get(part.split(" ", 1)[0], Level.PARAGRAF)
+    return level_of(part) or Level.PARAGRAF
 
 
 def _number_of(key: str) -> str:
@@ -143,7 +143,7 @@ def _number_of(key: str) -> str:
 def _make(key: str, text: str) -> Provision:
     level = _level_of(key.rsplit(", ", 1)[-1])
     number = _number_of(key)
-    parent = key.rsplit(", ", 1)[0] if ", " in key else None
+    parent = provkeys.parent(key)
     label = f"§ {number}." if level is Level.PARAGRAF else _LABEL_FMT[level].format(number)
     return Provision(key, level, number, label, parent, normalise(text), 0)
 
