@@ -48,6 +48,7 @@ from lawdiff.consolidate import (
 )
 from lawdiff.model import (
     ActRef,
+    AttributedChange,
     Attribution,
     ChangeKind,
     Provision,
@@ -140,14 +141,6 @@ def _date(day: str, month: str, year: str) -> dt.date | None:
         return dt.date(int(year), _MONTHS[month.lower()], int(day))
     except (KeyError, ValueError):
         return None
-
-
-@dataclass(frozen=True, slots=True)
-class AttributedChange:
-    change: ProvisionChange
-    attributions: tuple[Attribution, ...]
-    status: str  # "attributed" | "no_act" (no amending act behind it) | "unattributed"
-    reason: str = ""
 
 
 # "§ 2, stk. 1, nr. 9" and "§ 2, nr. 9" are the same provision in a one-stk. §.

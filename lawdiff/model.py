@@ -256,3 +256,19 @@ class Attribution:
     item: str | None  # "1" (numbered item), None when the act section has no numbered items
     in_force: dt.date | None = None
     confidence: str = "exact"  # "exact" | "sunset" (a lapsing §) | "paragraph" | "act"
+
+
+@dataclass(frozen=True, slots=True)
+class AttributedChange:
+    """A change with every act that made it, best first: the one shape the differ's result
+    takes once provenance is known (stored by `db/mapper.py`, read by impact and dashboard).
+    """
+
+    change: ProvisionChange
+    attributions: tuple[Attribution, ...]
+    status: str  # "attributed" | "no_act" (no amending act behind it) | "unattributed"
+    reason: str = ""
+
+    @property
+    def best(self) -> Attribution | None:
+        return self.attributions[0] if self.attributions else None
