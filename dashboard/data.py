@@ -518,27 +518,3 @@ def impact_dir() -> Path | None:
         return None
     p = shared / "impact" if shared else None
     return p if p and p.is_dir() else None
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def latest_provisions(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """The provisions of each law's newest stored version, as plain tuples."""
-    newest = (
-        select(Version.law_id, func.max(Version.position).label("pos"))
-        .group_by(Version.law_id)
-        .subquery()
-    )
-    p = ProvisionRow
-    stmt = (
-        select(Law.slug, p.key, p.level, p.label, p.parent_key, p.text, p.position, p.chapter,
-               p.section, p.heading)
-        .join(Version, Version.id == p.version_id)
-        .join(newest, and_(newest.c.law_id == Version.law_id, newest.c.pos == Version.position))
-        .join(Law, Law.id == Version.law_id)
-        .order_by(Law.slug, p.position)
-    )
-    out: dict[str, list[tuple[Any, ...]]] = {}
-    with engine(url).connect() as conn:
-        for row in conn.execute(stmt):
-            out.setdefault(row[0], []).append(tuple(row[1:]))
-    return out
