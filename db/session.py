@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -9,26 +10,55 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+#: The URL schemes Lovspor runs on; anything else would fail later with a driver traceback.
+SCHEMES = ("sqlite", "postgresql", "postgres", "postgresql+psycopg")
+
+
+class DatabaseUrlError(ValueError):
+    """A database URL that cannot work: unparsable, or a scheme Lovspor does not support."""
+
+
+def redact(url: str) -> str:
+    """`url` with any password replaced by ***, for messages (works on unparsable URLs too)."""
+    return re.sub(r"(://[^:/@]*:)[^?#]*@", r"\1***@", url)
+
+
 def normalise_url(url: str) -> str:
-    """Accept plain `postgresql://` and a bare file path as well."""
+    """Accept plain `postgresql://` and a bare file path as well; refuse what cannot work.
+
+    Checked here, before any engine exists, so a typo is one clear sentence instead of a
+    SQLAlchemy/driver traceback from deep inside the first connection.
+    """
     if "://" not in url:
         return f"sqlite:///{Path(url).resolve()}"
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:  # ValueError: a non-numeric port
+        raise DatabaseUrlError(
+            f"{redact(url)!r} er ikke en database-URL / is not a database URL ({exc})"
+        ) from exc
+    if parsed.drivername not in SCHEMES:
+        raise DatabaseUrlError(
+            f"ukendt / unknown scheme {parsed.drivername!r}; "
+            f"brug / use {', '.join(s + '://' for s in SCHEMES)} or a file path"
+        )
+    if parsed.drivername in ("postgresql", "postgres"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
 
 
 def make_engine(url: str) -> Engine:
+    """An engine; it creates no folders (that is the CLI's decision: lovspor/cliutil.db_url),
+    though SQLite itself creates a missing file in an existing folder."""
     url = normalise_url(url)
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
-        if u.database and u.database != ":memory:":
-            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 60})
 
         @event.listens_for(engine, "connect")

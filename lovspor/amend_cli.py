@@ -32,7 +32,7 @@ def act(
     from lovspor.amendments import act_report
     from lovspor.analyze import normalise_eli
 
-    with session_scope(db_url(db)) as s:
+    with session_scope(db_url(db, write=False)) as s:
         rep = act_report(s, normalise_eli(eli))
     if rep is None:
         fail(f"{normalise_eli(eli)} is not stored (run `lovspor import` / `lovspor analyze`)")
@@ -105,7 +105,7 @@ def consolidate(
     from lovspor.amendments import check_pairs, consolidate_ahead
     from lovspor.analyze import law_exists
 
-    url = db_url(db)
+    url = db_url(db, write=False)
     if not law_exists(url, law):
         fail(f"unknown law {law!r} (see `lovspor laws`)")
     if check:

@@ -40,7 +40,9 @@ def analyze(
     pair (incremental: pairs already analysed are skipped)."""
     from lovspor.analyze import analyze as run
 
-    report = run(db_url(db), progress=not json_out and err.is_terminal, laws=law or None)
+    report = run(
+        db_url(db, write=True), progress=not json_out and err.is_terminal, laws=law or None
+    )
     if json_out:
         dump_json(report.as_dict())
         if report.failed:
@@ -104,7 +106,7 @@ def _load(ref: str, db: str | None):  # type: ignore[no-untyped-def]
     if path.is_file():
         data: bytes | None = path.read_bytes()
     else:
-        data = document_bytes(db_url(db), ref)
+        data = document_bytes(db_url(db, write=False), ref)
         if data is None:
             fail(f"{normalise_eli(ref)} is not in the database (nor a file); run `lovspor import`")
     assert data is not None
@@ -184,7 +186,7 @@ def _diff_provenance(db: str | None, a, b, changes):  # type: ignore[no-untyped-
     from lovspor.amendments import provenance_for
 
     try:
-        with session_scope(db_url(db)) as s:
+        with session_scope(db_url(db, write=False, quiet=True)) as s:
             res, why = provenance_for(s, a, b, changes)
     except Exception as exc:
         return None, f"provenance unavailable: {exc}"
@@ -252,7 +254,7 @@ def changes(
     from lovspor.amendments import attribution_dict, provenance_line
     from lovspor.analyze import law_exists, stored_changes
 
-    url = db_url(db)
+    url = db_url(db, write=False)
     if not law_exists(url, law):
         fail(f"unknown law {law!r} (see `lovspor laws`)")
     rows = stored_changes(url, law, parse_date(date_from, "--from"), parse_date(date_to, "--to"))
@@ -367,7 +369,10 @@ def export_stats(result, path: Path, by: str) -> None:  # type: ignore[no-untype
 
 def stats(
     law: Annotated[
-        list[str] | None, typer.Option("--law", help="Law slug; repeatable. Default: every law with stored versions.")
+        list[str] | None,
+        typer.Option(
+            "--law", help="Law slug; repeatable. Default: every law with stored versions."
+        ),
     ] = None,
     all_laws: Annotated[
         bool,
@@ -392,10 +397,12 @@ def stats(
         fail(f"--by must be signed or in-force, not {by!r}")
     if from_year is not None and to_year is not None and from_year > to_year:
         fail(f"--from-year {from_year} is after --to-year {to_year}")
-    url = db_url(db)
+    url = db_url(db, write=False)
     unknown = [slug for slug in law or () if not law_exists(url, slug)]
     if unknown:
-        fail(f"--law: ukendt lov / unknown law {', '.join(map(repr, unknown))} (see `lovspor laws`)")
+        fail(
+            f"--law: ukendt lov / unknown law {', '.join(map(repr, unknown))} (see `lovspor laws`)"
+        )
     result = statistics(
         url,
         laws=law or None,

@@ -7,20 +7,54 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from lovspor import __version__
+from lovspor import __version__, cliutil
 from lovspor.cliutil import DbOpt, JsonOpt, db_url, fail
 from lovspor.cliutil import dump_json as print_json
 from lovspor.failures import EXIT_PARTIAL
 
+
+class LovsporGroup(typer.core.TyperGroup):
+    """The one place an unexpected exception from any command becomes a single `Fejl:` line
+    with exit 1 (traceback only with `--debug`). Typer's own signals (Exit, Abort, usage
+    errors) and a closed pipe pass through to Typer's handling unchanged."""
+
+    def invoke(self, ctx: Any) -> Any:
+        cliutil.begin(bool(ctx.params.get("debug")))
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException, EOFError, BrokenPipeError):
+            raise
+        except Exception as exc:  # the catch-all, by design
+            cliutil.crash(exc, ctx.invoked_subcommand)
+
+
 app = typer.Typer(
+    cls=LovsporGroup,
     help="Lovspor — follow Danish social law as it changes (crawl, diff, impact, dashboard).",
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+@app.callback()
+def _global_options(
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            envvar="LOVSPOR_DEBUG",
+            help="Show the full traceback when a command fails unexpectedly.",
+        ),
+    ] = False,
+) -> None:
+    cliutil.begin(debug)
+
+
 console = Console(stderr=True)
 out = Console()
 
@@ -34,13 +68,13 @@ def import_cmd(
     """Load local retsinformation XML files and group them into laws and version chains."""
     from lovspor.ingest import import_files, iter_xml_files
 
+    url = db_url(db, write=True)  # a bad --db before any file is read
     try:
         files = list(iter_xml_files(paths))
     except FileNotFoundError as exc:
         fail(str(exc))
     if not files:
         fail(f"no XML files under {', '.join(map(str, paths))}")
-    url = db_url(db)
     with Progress(
         TextColumn("[bold]Importerer"),
         BarColumn(),
@@ -96,7 +130,7 @@ def laws_cmd(
     from db.session import session_scope
     from lovspor.queries import laws_overview
 
-    with session_scope(db_url(db)) as s:
+    with session_scope(db_url(db, write=False)) as s:
         laws = laws_overview(s, include_empty=all_laws)
     if json_out:
         print_json({"lovspor_version": __version__, "laws": laws})
@@ -132,7 +166,7 @@ def show_cmd(
     from db.session import session_scope
     from lovspor.queries import NotFound, document_summary, load_document, provision_subtree
 
-    with session_scope(db_url(db)) as s:
+    with session_scope(db_url(db, write=False)) as s:
         try:
             row, doc = load_document(s, ref)
             payload: Any = (

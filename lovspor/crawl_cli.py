@@ -18,8 +18,9 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from lovspor.cliutil import db_url
 from lovspor.failures import EXIT_PARTIAL
-from lovspor.settings import DEFAULT_API_URL, DEFAULT_BASE_URL, default_database_url
+from lovspor.settings import DEFAULT_API_URL, DEFAULT_BASE_URL
 
 EXIT_FAILURES = EXIT_PARTIAL
 
@@ -143,7 +144,7 @@ def crawl(
         raise typer.BadParameter(str(exc.args[0]), param_hint="--law") from exc
     frozen = dt.datetime.fromisoformat(now) if now else None
     opts = CrawlOptions(
-        db_url=db or default_database_url(),
+        db_url=db_url(db, write=True),
         base_url=base_url,
         api_url=api_url,
         laws=tuple(law or ()),

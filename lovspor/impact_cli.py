@@ -250,7 +250,7 @@ def impact(
         window = Window(tuple(law or ()), parse_date(date_from, "--from"), parse_date(date_to, "--to"),
                         act_eli, parse_date(in_force_from, "--in-force-from"),
                         parse_date(in_force_to, "--in-force-to"))
-        with session_scope(db or db_url(None)) as s:
+        with session_scope(db_url(db, write=False)) as s:
             inputs = impact_inputs(s, window)
     except ImpactDataError as exc:
         fail(str(exc))
@@ -344,7 +344,7 @@ def graph(
     if export is not None and export.suffix.lower() not in (".graphml", ".gexf"):
         fail(f"--export: {export.name}: brug / use .graphml or .gexf")
     try:
-        with session_scope(db or db_url(None)) as s:
+        with session_scope(db_url(db, write=False)) as s:
             inputs = graph_inputs(s, tuple(law or ()), parse_date(at, "--at"))
     except ImpactDataError as exc:
         fail(str(exc))

@@ -19,10 +19,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from db.session import normalise_url
-from lovspor.cliutil import DbOpt
+from db.session import normalise_url, redact
+from lovspor.cliutil import DbOpt, db_url
 from lovspor.failures import EXIT_PARTIAL
-from lovspor.settings import DEFAULT_BASE_URL, default_database_url
+from lovspor.settings import DEFAULT_BASE_URL
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 
@@ -102,8 +102,20 @@ def dashboard(
     address: AddressOpt = "127.0.0.1",
 ) -> None:
     """Start the dashboard (Streamlit) on the database; it never touches the network."""
-    url = db or default_database_url()
+    url = db_url(db, write=False)
+    probe(url)
     raise typer.Exit(_serve(url, port, address))
+
+
+def probe(url: str) -> None:
+    """Open the database once here, so a broken file or an unreachable server is this
+    command's one-line error instead of a traceback page in the browser."""
+    from sqlalchemy import text
+
+    from db.session import engine_for
+
+    with engine_for(url).connect() as conn:
+        conn.execute(text("SELECT count(*) FROM documents"))
 
 
 def _lovspor(*args: str) -> list[str]:
@@ -135,9 +147,9 @@ def run(
 ) -> None:
     """The main job: crawl the social-law catalogue, analyze, build the impact graph, and
     start the dashboard."""
-    url = normalise_url(db or default_database_url())
+    url = db_url(db, write=True)
     total = 3 if no_dashboard else 4
-    err.print(f"Database: {url}")
+    err.print(f"Database: {redact(url)}")
 
     _stage(1, total, f"Henter love fra {base_url}")
     crawl = ["crawl", "--db", url, "--base-url", base_url]

@@ -377,8 +377,17 @@ def test_cli_errors(small_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_cli_empty_database(sqlite_url: str, empty_impact_dir: Path) -> None:
+    with session_scope(sqlite_url):  # a migrated database with nothing in it
+        pass
     res = _impact(sqlite_url, "--impact-dir", str(empty_impact_dir))
     assert res.exit_code == 1 and "lovspor analyze" in res.stderr
+
+
+def test_cli_missing_database_is_not_created(tmp_path: Path, empty_impact_dir: Path) -> None:
+    db = tmp_path / "absent.sqlite"
+    res = _impact(f"sqlite:///{db}", "--impact-dir", str(empty_impact_dir))
+    assert res.exit_code == 1 and "lovspor import" in res.stderr and str(db) in res.stderr
+    assert not db.exists()
 
 
 # ------------------------------------------------------------------ end to end, shared corpus
