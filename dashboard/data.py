@@ -343,6 +343,48 @@ def paragraph_keys(url: str, law_id: int) -> list[str]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def most_recently_changed_law(url: str) -> int | None:
+    """The law whose newest analysed version is the most recent (ties: more changes), so a
+    page opens on what moved last instead of on a law chosen in code."""
+    c = ChangeRow
+    stmt = (
+        select(c.law_id, func.max(c.signed).label("last"), func.count(c.id).label("n"))
+        .group_by(c.law_id)
+        .order_by(func.max(c.signed).desc(), func.count(c.id).desc(), c.law_id)
+        .limit(1)
+    )
+    with engine(url).connect() as conn:
+        row = conn.execute(stmt).first()
+    return int(row[0]) if row else None
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def most_recently_changed_paragraph(url: str, law_id: int) -> str | None:
+    """The § of `law_id` changed in its newest analysed version pair, the one with the most
+    changes there (ties: document order); None when the law has no analysed change."""
+    from dashboard.format import paragraph_sort_key
+
+    c = ChangeRow
+    newest = select(func.max(c.new_version_id)).where(c.law_id == law_id).scalar_subquery()
+    latest_signed = select(func.max(c.signed)).where(c.law_id == law_id).scalar_subquery()
+    stmt = (
+        select(c.paragraph_key, func.count(c.id))
+        .where(
+            c.law_id == law_id,
+            # the newest pair by signing date; a version without a date falls back to the
+            # newest stored row
+            or_(c.signed == latest_signed, and_(latest_signed.is_(None), c.new_version_id == newest)),
+        )
+        .group_by(c.paragraph_key)
+    )
+    with engine(url).connect() as conn:
+        counts = [(k, int(n)) for k, n in conn.execute(stmt) if k]
+    if not counts:
+        return None
+    return min(counts, key=lambda kn: (-kn[1], paragraph_sort_key(kn[0])))[0]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def provision_rows(url: str, law_id: int, paragraph: str) -> pd.DataFrame:
     """Every version's text of one § and everything under it, in document order."""
     p = ProvisionRow

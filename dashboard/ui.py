@@ -52,7 +52,11 @@ def law_label(lw: pd.DataFrame) -> dict[int, str]:
     return dict(zip(lw["id"].astype(int), lw["name"], strict=True))
 
 
-def default_law(lw: pd.DataFrame) -> int:
-    """serviceloven when present (the users' usual starting point), else the first law."""
-    hit = lw[lw["slug"] == "serviceloven"]
-    return int((hit if not hit.empty else lw).iloc[0]["id"])
+def default_law(url: str, lw: pd.DataFrame) -> int:
+    """The most recently changed law (the data's own starting point, never a name in code);
+    without analysed changes the law with the newest stored version."""
+    changed = data.most_recently_changed_law(url)
+    if changed is not None and changed in set(lw["id"].astype(int)):
+        return changed
+    ordered = lw.sort_values(["last", "versions", "slug"], ascending=[False, False, True])
+    return int(ordered.iloc[0]["id"])

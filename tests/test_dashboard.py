@@ -69,6 +69,18 @@ def html_of(at: AppTest) -> str:
     return "\n".join(h.proto.body for h in at.html)
 
 
+def _sql(db: str, query: str, *args: object) -> list[tuple]:
+    con = sqlite3.connect(db.removeprefix("sqlite:///"))
+    try:
+        return con.execute(query, args).fetchall()
+    finally:
+        con.close()
+
+
+def law_id(db: str, slug: str) -> int:
+    return int(_sql(db, "SELECT id FROM laws WHERE slug = ?", slug)[0][0])
+
+
 # ------------------------------------------------------------------------------ pages
 
 
@@ -88,7 +100,13 @@ def test_aendringer_widgets_and_filters(db: str) -> None:
     at.text_input(key="key")
     default = at.dataframe[0].value
     assert len(default) > 0
-    assert set(default["Lov"]) == {"serviceloven"}
+    # the default is the data's most recently changed law, not a name in code
+    (shown_law,) = set(default["Lov"])
+    newest_of_shown = _sql(
+        db, "SELECT max(c.signed) FROM changes c JOIN laws l ON l.id = c.law_id WHERE slug = ?",
+        shown_law,
+    )[0][0]
+    assert newest_of_shown == _sql(db, "SELECT max(signed) FROM changes")[0][0]
 
     at.multiselect(key="kinds").set_value(["indsat"]).run()
     inserted = at.dataframe[0].value
@@ -107,7 +125,8 @@ def test_aendringer_widgets_and_filters(db: str) -> None:
     assert len(at.dataframe[0].value) <= len(everything)
 
 
-def _show_81a(at: AppTest) -> pd.DataFrame:
+def _show_81a(at: AppTest, db: str) -> pd.DataFrame:
+    at.multiselect(key="laws").set_value([law_id(db, "serviceloven")]).run()
     at.date_input(key="period").set_value((dt.date(2010, 1, 1), dt.date(2017, 12, 31))).run()
     at.text_input(key="key").set_value("§ 81 a").run()
     return at.dataframe[0].value
@@ -115,7 +134,7 @@ def _show_81a(at: AppTest) -> pd.DataFrame:
 
 def test_81a_insertion_appears_on_aendringer(db: str) -> None:
     at = open_page("views/aendringer.py")
-    rows = _show_81a(at)
+    rows = _show_81a(at, db)
     hit = rows[(rows["Bestemmelse"] == "§ 81 a") & (rows["Art"] == "indsat")]
     assert len(hit) == 1, rows
     assert hit.iloc[0]["Version"] == "lta/2016/1270"
@@ -143,7 +162,7 @@ def test_81a_insertion_names_lov_2016_171(db: str) -> None:
     con.close()
     assert attributed and attributed[0], "the inserted § 81 a must carry its amending act"
     at = open_page("views/aendringer.py")
-    rows = _show_81a(at)
+    rows = _show_81a(at, db)
     hit = rows[(rows["Bestemmelse"] == "§ 81 a") & (rows["Art"] == "indsat")]
     assert "171" in hit.iloc[0]["Ændringslov"] and "2016" in hit.iloc[0]["Ændringslov"]
     assert attributed[0] == "lta/2016/171"
@@ -156,10 +175,28 @@ def test_aendringer_banner_for_acts_not_yet_consolidated(db: str) -> None:
     assert "1543" in banners or "1662" in banners  # LOV 2016/1543 and 2016/1662 came later
 
 
+def test_paragraf_opens_on_the_most_recently_changed_paragraph(db: str) -> None:
+    at = open_page("views/paragraf.py")
+    law = int(at.selectbox(key="law").value)
+    newest = _sql(db, "SELECT max(signed) FROM changes")[0][0]
+    assert _sql(db, "SELECT max(signed) FROM changes WHERE law_id = ?", law)[0][0] == newest
+    counts = dict(
+        _sql(
+            db,
+            "SELECT paragraph_key, count(*) FROM changes WHERE law_id = ? AND signed = ? "
+            "GROUP BY paragraph_key",
+            law,
+            newest,
+        )
+    )
+    key = at.selectbox(key="paragraph").value
+    assert counts.get(key) == max(counts.values()), (key, counts)
+
+
 def test_paragraf_timeline_and_compare(db: str) -> None:
     at = open_page("views/paragraf.py")
-    at.selectbox(key="paragraph")
-    assert at.selectbox(key="paragraph").value == "§ 81 a"
+    at.selectbox(key="law").set_value(law_id(db, "serviceloven")).run()
+    at.selectbox(key="paragraph").set_value("§ 81 a").run()
     timeline = at.dataframe[0].value
     assert len(timeline) == 9  # serviceloven: nine stored consolidated versions
     row = timeline[timeline["Version"] == "lta/2016/1270"].iloc[0]
@@ -315,6 +352,7 @@ def _assert_escaped(body: str) -> None:
 
 def test_stored_script_shows_as_text(hostile_db: str) -> None:
     at = open_page("views/aendringer.py")
+    at.multiselect(key="laws").set_value([law_id(hostile_db, "serviceloven")]).run()
     at.date_input(key="period").set_value((dt.date(2010, 1, 1), dt.date(2017, 12, 31))).run()
     at.text_input(key="key").set_value("§ 999 x").run()
     assert len(at.dataframe[0].value) == 1
@@ -324,5 +362,6 @@ def test_stored_script_shows_as_text(hostile_db: str) -> None:
     assert not at.exception
 
     at = open_page("views/paragraf.py")
+    at.selectbox(key="law").set_value(law_id(hostile_db, "serviceloven")).run()
     at.selectbox(key="paragraph").set_value("§ 999 x").run()
     _assert_escaped(html_of(at))

@@ -27,7 +27,7 @@ with st.container(border=True):
     law_ids = c1.multiselect(
         "Lov",
         options=list(names),
-        default=[ui.default_law(lw)],
+        default=[ui.default_law(url, lw)],
         format_func=names.get,
         help="Tom: alle love.",
         key="laws", placeholder="Vælg …",

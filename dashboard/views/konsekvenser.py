@@ -31,7 +31,7 @@ if folder is None:
 with st.container(border=True):
     c1, c2, c3 = st.columns([3, 2, 3])
     law_ids = c1.multiselect(
-        "Lov", list(names), default=[ui.default_law(lw)], format_func=names.get, key="laws", placeholder="Vælg …"
+        "Lov", list(names), default=[ui.default_law(url, lw)], format_func=names.get, key="laws", placeholder="Vælg …"
     )
     basis_label = c2.radio(
         "Ændringer", ["Underskrevet i perioden", "Træder i kraft i vinduet"], key="basis",

@@ -19,14 +19,18 @@ names = ui.law_label(lw)
 c1, c2 = st.columns([3, 2])
 ids = list(names)
 law_id = c1.selectbox(
-    "Lov", ids, index=ids.index(ui.default_law(lw)), format_func=names.get, key="law"
+    "Lov", ids, index=ids.index(ui.default_law(url, lw)), format_func=names.get, key="law"
 )
 keys = data.paragraph_keys(url, int(law_id))
 if not keys:
     st.info("Loven har ingen analyserede bestemmelser endnu (kør `lovspor analyze`).")
     st.stop()
 wanted = st.query_params.get("p")
-default_key = wanted if wanted in keys else ("§ 81 a" if "§ 81 a" in keys else keys[0])
+if wanted in keys:
+    default_key = wanted
+else:  # the § that changed last, so the page opens on news
+    recent = data.most_recently_changed_paragraph(url, int(law_id))
+    default_key = recent if recent in keys else keys[0]
 key = c2.selectbox("Paragraf", keys, index=keys.index(default_key), key="paragraph")
 
 vs = data.versions(url, int(law_id))
