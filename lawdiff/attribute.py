@@ -224,6 +224,8 @@ def attribute(
         removed = {_canon(k): v for k, v in result.removed.items()}
 
     touch = [(ins, _touch_keys(ins)) for it in items for ins in it.instructions]
+    # each instruction's §§ once, not once per change × instruction
+    touch_paras = [(ins, frozenset(k.split(",", 1)[0] for k in keys)) for ins, keys in touch]
     out: list[AttributedChange] = []
     for ch in changes:
         atts: list[Attribution] = []
@@ -246,8 +248,8 @@ def attribute(
                     atts.append(_attribution(sources[id(ins)], "exact"))
         if not atts:
             para = {k.split(",", 1)[0] for k in (ch.new_key, ch.old_key) if k}
-            for ins, keys in touch:
-                if {k.split(",", 1)[0] for k in keys} & para:
+            for ins, paras in touch_paras:
+                if paras & para:
                     atts.append(_attribution(sources[id(ins)], "paragraph"))
         if not atts and (sun := _sunset_for(ch, sunsets)) is not None:
             out.append(
