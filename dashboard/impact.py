@@ -160,6 +160,34 @@ def impact_hits(
     }
 
 
+def _num(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
+def score_words(tier: str, score: float, hops: int, n_changes: int) -> str:
+    """The score of one hit in plain Danish, built from graph.impact's own factors so the
+    words cannot drift from the ranking."""
+    from graph.impact import SCOPE_FACTOR, XREF_FACTOR
+
+    scope = " · ".join(
+        f"{da} {_num(SCOPE_FACTOR[k])}"
+        for k, da in (("changed", "selve den ændrede bestemmelse"), ("below", "under den"),
+                      ("above", "over den"))
+    )
+    via = (
+        f" Vejen går via en henvisning i loven, så hvert bidrag ganges med {_num(XREF_FACTOR)}."
+        if tier != "direct"
+        else " Vejen går direkte fra den ændrede bestemmelse."
+    )
+    return (
+        f"**{_num(score)} point** er summen over {n_changes} ændring(er) af: ændringens "
+        "størrelse (0,2–2: indsat/ophævet tekst efter længde, ændret tekst efter andelen af "
+        f"ændrede ord) × hvor tæt det ramte hænger på ændringen ({scope}) ÷ (1 + 0,25 × "
+        f"(trin − 1)); denne vej har {hops} trin.{via} Direkte ramte står altid før dem via "
+        "henvisning."
+    )
+
+
 _SHAPE = {
     "change": ("note", "#fde2e2"),
     "provision": ("box", "#eef2ff"),

@@ -199,6 +199,11 @@ def test_paragraf_timeline_and_compare(db: str) -> None:
     at.selectbox(key="paragraph").set_value("§ 81 a").run()
     timeline = at.dataframe[0].value
     assert len(timeline) == 9  # serviceloven: nine stored consolidated versions
+    (chart,) = at.get("vega_lite_chart")  # the § timeline drawn: words per version, by status
+    spec = json.loads(chart.proto.spec)
+    assert "Ord i paragraffen" in json.dumps(spec)
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks == ["line", "circle"] and len(chart.proto.datasets) == 1
     row = timeline[timeline["Version"] == "lta/2016/1270"].iloc[0]
     assert "indsat" in row["Status"]
     before = timeline[timeline["Version"] == "lta/2015/1284"].iloc[0]
@@ -283,6 +288,11 @@ def test_konsekvenser_ranked_with_paths_and_graph(db: str, shared: Path) -> None
     assert at.get("graphviz_chart")
     assert [b.proto.label for b in at.get("download_button")] == ["Hent CSV"]
     assert "<ol" in html_of(at)
+    words = " ".join(m.value for m in at.markdown)
+    first = hits.iloc[0]
+    shown_score = f"{float(first['Point']):g}".replace(".", ",")
+    assert f"**{shown_score} point** er summen over" in words  # the score in words
+    assert "trin" in words and ("direkte" in words or "henvisning" in words)
     n_proc = len(hits)
     at.multiselect(key="kinds").set_value(["kle_subject"]).run()
     kle = at.dataframe[0].value

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import data, exports, ui
 from dashboard import format as fmt
-from dashboard.impact import HIT_KIND_DA, dot_graph, impact_hits, relation_da
+from dashboard.impact import HIT_KIND_DA, dot_graph, impact_hits, relation_da, score_words
 
 st.title("Konsekvenser")
 st.caption(
@@ -103,6 +103,8 @@ rows = "".join(
 )
 ui.html_block(f"<ol style='font:14px sans-serif'>{rows}</ol>")
 row = hits[hits["rank"] == rank].iloc[0]
+n_changes = len([c for c in str(row["changes"]).split(" | ") if c.strip()])
+st.markdown(score_words(str(row["tier"]), float(row["score"]), int(row["hops"]), n_changes))
 with st.expander("Ændringer, der rammer"):
     st.text(str(row["changes"]).replace(" | ", "\n"))
 

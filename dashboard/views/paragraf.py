@@ -3,6 +3,7 @@ provenance, and any two versions compared word by word."""
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -75,6 +76,39 @@ for v in vs.itertuples(index=False):
         }
     )
 st.subheader(f"{key} — tidslinje")
+chart = pd.DataFrame(
+    {
+        "dato": [fmt.as_date(v.signed) for v in vs.itertuples(index=False)],
+        "ord": [r["Ord"] for r in timeline],
+        "status": [
+            "findes ikke" if r["Status"] == "findes ikke"
+            else "uændret" if r["Status"] == "uændret"
+            else "ændret"
+            for r in timeline
+        ],
+        "version": [r["Version"] for r in timeline],
+        "detalje": [r["Status"] for r in timeline],
+        "ændret ved": [r["Ændret ved"] for r in timeline],
+    }
+)
+chart = chart[chart["dato"].notna()]
+if not chart.empty:
+    chart["dato"] = pd.to_datetime(chart["dato"])
+    base = alt.Chart(chart).encode(
+        x=alt.X("dato:T", title="Version (underskrevet)"),
+        y=alt.Y("ord:Q", title="Ord i paragraffen"),
+    )
+    colors = alt.Scale(
+        domain=["ændret", "uændret", "findes ikke"], range=["#d6336c", "#4c6ef5", "#adb5bd"]
+    )
+    st.altair_chart(
+        base.mark_line(color="#ced4da")
+        + base.mark_circle(size=140).encode(
+            color=alt.Color("status:N", title="Status", scale=colors),
+            tooltip=["version", "dato:T", "detalje", "ændret ved", "ord"],
+        ),
+        width="stretch",
+    )
 st.dataframe(pd.DataFrame(timeline), hide_index=True, width="stretch")
 
 st.subheader("Ændringer")
