@@ -425,11 +425,12 @@ def paragraph_changes(url: str, law_id: int, paragraph: str) -> pd.DataFrame:
 def statistics(url: str, by: str = "signed") -> dict[str, pd.DataFrame]:
     """`lovspor stats` for the whole database: law × year, all laws × year, total."""
     from lovspor.analyze import statistics as compute
+    from lovspor.analyze import stats_frame
 
     result = compute(url, by=by)
     return {
-        "rows": pd.DataFrame([r.as_dict() for r in result.rows]),
-        "by_year": pd.DataFrame([r.as_dict() for r in (*result.by_year, result.total)]),
+        "rows": stats_frame([r.as_dict() for r in result.rows]),
+        "by_year": stats_frame([r.as_dict() for r in (*result.by_year, result.total)]),
     }
 
 

@@ -15,6 +15,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -656,6 +657,21 @@ def instruction_facts(session: Session, laws: Iterable[str] | None = None) -> li
         InstructionFact(law, eli, signed, sec, item, in_force, tuple(sorted(paras)))
         for (law, eli, sec, item), (signed, in_force, paras) in items.items()
     ]
+
+
+def stats_frame(rows: Sequence[dict[str, Any]]) -> Any:
+    """Stats rows as a DataFrame whose counts and years are integers (nullable Int64), not
+    the floats pandas makes of an int column with a gap: one place for the CLI's exports and
+    the dashboard, so a CSV says 2015, never 2015.0, and no NaN shows."""
+    import pandas as pd
+
+    df = pd.DataFrame(list(rows))
+    for col in df.columns:
+        values = [r.get(col) for r in rows]
+        present = [v for v in values if v is not None]
+        if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+            df[col] = pd.array(values, dtype="Int64")
+    return df
 
 
 def statistics(

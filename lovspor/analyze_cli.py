@@ -329,8 +329,9 @@ def export_stats(result, path: Path, by: str) -> None:  # type: ignore[no-untype
     import pandas as pd
 
     from lawdiff.stats import RULES, rows_as_dicts
+    from lovspor.analyze import stats_frame
 
-    df = pd.DataFrame(rows_as_dicts(result))
+    df = stats_frame(rows_as_dicts(result))
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     head = {
         "lovspor_version": __version__,
@@ -365,6 +366,68 @@ def export_stats(result, path: Path, by: str) -> None:  # type: ignore[no-untype
             rules.to_excel(xw, sheet_name="rules", index=False)
     else:
         fail(f"--export: unknown file type {path.suffix!r} (use .csv, .parquet or .xlsx)")
+
+
+#: Law labels in the stats table are cut to this, so the table fits 80 columns.
+LAW_LABEL = 20
+STATS_HEADERS = (
+    ("lov", "left"), ("år", "right"), ("ændr.\nlove", "right"), ("lov-\npar", "right"),
+    ("§-rev\ndiff", "right"), ("§-rev\ninstr", "right"), ("nr.\nintro", "right"),
+    ("nr.\ninstr", "right"), ("§§ i\nkraft", "right"), ("ord i\nkraft", "right"),
+)  # fmt: skip
+
+
+def short_law(slug: str) -> str:
+    """A label that fits LAW_LABEL characters; the full slug goes in the legend below."""
+    return slug if len(slug) <= LAW_LABEL else slug[: LAW_LABEL - 1] + "…"
+
+
+def stats_table(result: Any, by: str) -> tuple[Table, dict[str, str]]:
+    """The stats as an 80-column table (each law named once, two-line headers) and the
+    legend of shortened law labels."""
+    from rich import box
+
+    t = Table(
+        title=f"Ændringer pr. lov og år (år efter: {by})",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0),  # the box's own separator is the one space between columns
+    )
+    for head, justify in STATS_HEADERS:
+        t.add_column(head, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    legend: dict[str, str] = {}
+    last_law: list[str | None] = [None]
+
+    def add(r, style: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        name = "alle love" if r.law == "ALL" else r.law
+        label = short_law(name)
+        if label != name:
+            legend[label] = name
+        shown = "" if name == last_law[0] else label
+        last_law[0] = name
+        t.add_row(
+            shown,
+            "?" if r.year is None and r.scope == "law-year" else str(r.year or "i alt"),
+            str(r.amending_acts),
+            str(r.act_law_pairs),
+            str(r.paragraph_revisions),
+            str(r.paragraph_revisions_instructions),
+            str(r.change_items)
+            + (f" (+{r.items_unknown_sections}?)" if r.items_unknown_sections else ""),
+            str(r.change_items_instructions),
+            "" if r.paragraphs_in_force is None else str(r.paragraphs_in_force),
+            "" if r.words_in_force is None else str(r.words_in_force),
+            style=style,
+        )
+
+    for r in result.rows:
+        add(r)
+    if result.rows:
+        t.add_section()
+    for r in result.by_year:
+        add(r, "dim")
+    add(result.total, "bold")
+    return t, legend
 
 
 def stats(
@@ -420,39 +483,10 @@ def stats(
     if json_out:
         dump_json(stats_payload(result, by))
         return
-    t = Table(title=f"Lovspor {__version__} · ændringer pr. lov og år (år efter: {by})")
-    cols = ("lov", "år", "ændr.love", "lov-par", "§-rev. diff", "§-rev. instr.",
-            "ændr.nr. intro", "ændr.nr. instr.", "§§ i kraft", "ord")  # fmt: skip
-    for col in cols:
-        t.add_column(
-            col,
-            justify="left" if col == "lov" else "right",
-            no_wrap=col == "lov",
-            overflow="fold",
-        )
-
-    def add(r, style: str | None = None) -> None:  # type: ignore[no-untyped-def]
-        t.add_row(
-            r.law,
-            "?" if r.year is None and r.scope == "law-year" else str(r.year or "i alt"),
-            str(r.amending_acts),
-            str(r.act_law_pairs),
-            str(r.paragraph_revisions),
-            str(r.paragraph_revisions_instructions),
-            str(r.change_items)
-            + (f" (+{r.items_unknown_sections}?)" if r.items_unknown_sections else ""),
-            str(r.change_items_instructions),
-            "" if r.paragraphs_in_force is None else str(r.paragraphs_in_force),
-            "" if r.words_in_force is None else str(r.words_in_force),
-            style=style,
-        )
-
-    for r in result.rows:
-        add(r)
-    for r in result.by_year:
-        add(r, "dim")
-    add(result.total, "bold")
+    t, legend = stats_table(result, by)
     out.print(t)
+    for short, full in legend.items():
+        out.print(f"[dim]{short}[/] = {full}", highlight=False)
     used = sorted(
         {
             code

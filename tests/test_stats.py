@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -130,3 +134,47 @@ def test_corpus_stats_and_exports(corpus_db: str, tmp_path: Path) -> None:
         assert int(total["change_items"]) == res.total.change_items
         law_rows = df[df["scope"] == "law-year"]
         assert int(law_rows["paragraph_revisions"].sum()) == res.total.paragraph_revisions
+
+
+def test_exports_keep_years_and_counts_integer(corpus_db: str, tmp_path: Path) -> None:
+    """A year is 2015 in every export, never 2015.0 (pandas' float for an int column with a
+    gap), and counts with gaps (§§ in force) stay integers."""
+    app = typer.Typer()
+    app.command("stats")(stats_cmd)
+    app.command("noop")(lambda: None)
+    for ext in ("csv", "parquet", "xlsx"):
+        f = tmp_path / f"s.{ext}"
+        assert CliRunner().invoke(app, ["stats", "--export", str(f), "--db", corpus_db]).exit_code == 0
+        if ext == "csv":
+            body = "\n".join(ln for ln in f.read_text("utf-8").splitlines() if ln[:1] != "#")
+            assert not re.search(r",\d+\.0(,|$)", body, re.M), "a float where an int belongs"
+            df = pd.read_csv(f, comment="#")
+        elif ext == "parquet":
+            schema = pq.read_schema(f)
+            for col in ("year", "amending_acts", "paragraphs_in_force", "words_in_force"):
+                assert str(schema.field(col).type) == "int64", (col, schema.field(col).type)
+            df = pd.read_parquet(f)
+        else:
+            df = pd.read_excel(f, sheet_name="stats")
+        years = [y for y in df["year"] if not pd.isna(y)]
+        assert years and all(float(y).is_integer() for y in years)
+        assert df["year"].isna().sum() >= 1  # the total row has no year
+
+
+def test_stats_table_fits_80_columns(corpus_db: str) -> None:
+    """The terminal table at 80 columns: no line wider, every law named in full once (in the
+    table or in the legend of shortened labels), nothing cut inside a number."""
+    env = {**os.environ, "COLUMNS": "80", "LOVSPOR_DATABASE_URL": corpus_db}
+    proc = subprocess.run(
+        [sys.executable, "-m", "lovspor.cli", "stats"],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert max(len(ln) for ln in lines) <= 80
+    res = statistics(corpus_db)
+    for slug in {r.law for r in res.rows}:
+        assert re.search(rf"(^| ){re.escape(slug)}( |$)", proc.stdout, re.M), slug
+    total = next(ln for ln in lines if " i alt " in ln)
+    assert str(res.total.paragraph_revisions) in total.split()
+    assert "…" not in total
