@@ -69,12 +69,72 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
     return SequenceMatcher(None, a, b, autojunk=autojunk).get_opcodes()
 
 
+LONG_TEXT = 100_000
+"""Texts longer than this (characters) have their common head and tail cut off by plain
+string comparison before tokenising: a one-word change in a 10 MB text node then costs a
+few slices instead of tokenising megabytes."""
+
+MAX_CHARS = 1_000_000
+"""A middle still longer than this per side is one struck and one inserted run, untokenised
+(MAX_TOKENS would make it that anyway)."""
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix: binary search over slice comparisons (C speed)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _starts_token(text: str, p: int) -> bool:
+    """A blank that follows a non-blank always starts a token, whatever the other rules."""
+    return text[p].isspace() and not text[p - 1].isspace()
+
+
+def _long_diff(a: str, b: str) -> tuple[TokenOp, ...]:
+    """word_diff of long texts: the common head and tail (cut where a token starts, inside
+    the common part, so no word is split) are equal runs; only the middle is tokenised."""
+    head = _common_prefix(a, b)
+    if head < min(len(a), len(b)):
+        p = head - 1
+        while p > 0 and head - p < 10_000 and not _starts_token(a, p):
+            p -= 1
+        head = p if p > 0 and _starts_token(a, p) else 0
+    tail = _common_prefix(a[head:][::-1], b[head:][::-1])
+    if tail < min(len(a), len(b)) - head:
+        q = len(a) - tail + 1
+        while q < len(a) and q - (len(a) - tail) < 10_000 and not _starts_token(a, q):
+            q += 1
+        tail = len(a) - q if q < len(a) and _starts_token(a, q) else 0
+    mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    ops: list[tuple[str, str]] = [("equal", a[:head])]
+    if max(len(mid_a), len(mid_b)) > MAX_CHARS:
+        ops += [("delete", mid_a), ("insert", mid_b)]
+    else:
+        ops += [(o.op, o.text) for o in _word_diff(mid_a, mid_b)]
+    ops.append(("equal", a[len(a) - tail :]))
+    return _merge(ops)
+
+
 def word_diff(a: str, b: str) -> tuple[TokenOp, ...]:
     """Word-level diff of two texts as equal/delete/insert operations.
 
     A blank between two changes is folded into them (deleted and re-inserted), so a
     rewritten phrase reads as one struck run and one inserted run, not a word salad.
     """
+    if a == b:
+        return (TokenOp("equal", a),) if a else ()
+    if max(len(a), len(b)) > LONG_TEXT:
+        return _long_diff(a, b)
+    return _word_diff(a, b)
+
+
+def _word_diff(a: str, b: str) -> tuple[TokenOp, ...]:
     if a == b:
         return (TokenOp("equal", a),) if a else ()
     ta, tb = tokenize(a), tokenize(b)

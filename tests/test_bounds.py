@@ -262,6 +262,36 @@ def test_word_diff_of_a_10_mb_text_node_is_bounded_and_exact() -> None:
     assert old_text(ops) == old and new_text(ops) == new  # a redline never loses text
 
 
+def test_one_word_in_a_10_mb_text_costs_slices_not_tokens() -> None:
+    """Fuzz seed 13013 case 504 (a 9 MB text node in a real LBK, one word changed) took over
+    5 s on a busy CI machine: the common head and tail are now cut off before tokenising."""
+    old = "Kommunen skal yde hjælp. " * 400_000
+    new = old[:5_000_000] + " ændret " + old[5_000_000:]
+    t0 = time.perf_counter()
+    ops = word_diff(old, new)
+    assert time.perf_counter() - t0 < 1.0
+    assert [(o.op, o.text.strip()) for o in ops if o.op != "equal"] == [("insert", "ændret")]
+    assert old_text(ops) == old and new_text(ops) == new
+    # a cut never splits a word: the equal head ends where a token ends
+    assert ops[0].op == "equal" and ops[0].text.endswith(("hjælp.", "Kommunen", "skal", "yde"))
+
+
+def test_long_texts_round_trip_whatever_changes() -> None:
+    import random
+
+    rng = random.Random(7)
+    vocab = ["kommunen", "skal", "§", "81", "a", "stk.", "1", "og", "»tale«", " ", "  ", "\n"]
+    for _ in range(40):
+        old = " ".join(rng.choice(vocab) for _ in range(rng.randint(20_000, 40_000)))
+        chars = list(old)
+        for _ in range(rng.randint(0, 5)):
+            k = rng.randrange(len(chars))
+            chars[k : k + rng.randint(0, 20)] = list(rng.choice(vocab) * rng.randint(0, 3))
+        new = "".join(chars)
+        ops = word_diff(old, new)
+        assert old_text(ops) == old and new_text(ops) == new
+
+
 def test_word_diff_of_ordinary_texts_stays_word_exact() -> None:
     ops = word_diff(
         "Kommunalbestyrelsen skal tilbyde hjælp efter § 83.",
