@@ -35,9 +35,18 @@ def analyze(
         list[str] | None, typer.Option("--law", help="Only these laws (slug); repeatable.")
     ] = None,
     json_out: JsonOpt = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="The full attribution report: every pair, and every change not attributed.",
+        ),
+    ] = False,
 ) -> None:
     """Parse every stored version, store its provisions and the changes of each consecutive
-    pair (incremental: pairs already analysed are skipped)."""
+    pair (incremental: pairs already analysed are skipped). Prints a summary and what is new
+    in this run; `--verbose` or `--json` give the full attribution report."""
     from lovspor.analyze import analyze as run
 
     report = run(
@@ -59,7 +68,50 @@ def analyze(
         f"hjemmel beregnet for {report.pairs_attributed} par, {report.attribution_skipped} "
         f"uændrede ({report.seconds_amendments:.1f} s)"
     )
-    for p in report.attribution:
+    if verbose:
+        _print_attribution_report(report.attribution)
+    else:
+        _print_new_in_run(report.attribution)
+    for law_slug, eli in report.identity_breaks:
+        err.print(f"Ny identitetslinje: {law_slug} {eli} (erstattende hovedlov, ikke diffet)")
+    for eli, reason in report.failed:
+        err.print(f"[red]Fejlede:[/] {eli}: {reason}", highlight=False, soft_wrap=True)
+    if report.failed:
+        err.print(
+            f"{len(report.failed)} fejlede; resten er analyseret. De står på siden Datadækning "
+            "og prøves igen ved næste kørsel."
+        )
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _print_new_in_run(pairs: list[dict[str, Any]]) -> None:
+    """One line per law for the pairs attributed in this run: quiet on a re-run."""
+    fresh = [p for p in pairs if p.get("redone")]
+    if not fresh:
+        err.print("Intet nyt at henføre / nothing new to attribute (alt er analyseret).")
+        return
+    by_law: dict[str, list[dict[str, Any]]] = {}
+    for p in fresh:
+        by_law.setdefault(str(p["law"]), []).append(p)
+    err.print(f"Nyt i denne kørsel ({len(fresh)} par):")
+    for law, ps in by_law.items():
+        changes = sum(int(p["changes"]) for p in ps)
+        unattributed = sum(int(p["unattributed"]) for p in ps)
+        covered = sum(float(p["coverage"]) * int(p["changes"]) for p in ps)
+        share = covered / changes if changes else 1.0
+        incomplete = sum(1 for p in ps if not p["complete"])
+        newest = max(ps, key=lambda p: str(p["new"]))["new"]
+        line = (
+            f"  {law}: {len(ps)} par til {newest}, {changes} ændringer, {share:.1%} henført"
+            + (f", {unattributed} uden hjemmel" if unattributed else "")
+            + (f", {incomplete} par ufuldstændige (mangler ændringslove)" if incomplete else "")
+        )
+        err.print(line, highlight=False)
+    err.print("[dim]Hele rapporten: lovspor analyze --verbose (eller --json).[/]")
+
+
+def _print_attribution_report(pairs: list[dict[str, Any]]) -> None:
+    for p in pairs:
         mark = (
             ""
             if p["complete"]
@@ -83,16 +135,6 @@ def analyze(
                 err.print(
                     f"      ikke henført {x['kind']} {x['key']}: {x['reason']}", highlight=False
                 )
-    for law_slug, eli in report.identity_breaks:
-        err.print(f"Ny identitetslinje: {law_slug} {eli} (erstattende hovedlov, ikke diffet)")
-    for eli, reason in report.failed:
-        err.print(f"[red]Fejlede:[/] {eli}: {reason}", highlight=False, soft_wrap=True)
-    if report.failed:
-        err.print(
-            f"{len(report.failed)} fejlede; resten er analyseret. De står på siden Datadækning "
-            "og prøves igen ved næste kørsel."
-        )
-        raise typer.Exit(EXIT_PARTIAL)
 
 
 # --- diff --------------------------------------------------------------------------------

@@ -151,3 +151,31 @@ def test_stats_filters_that_match_nothing_are_errors(analysed: str) -> None:
         assert says in r.output
     r = CliRunner().invoke(_app(), ["stats", "--law", "serviceloven", "--db", analysed])
     assert r.exit_code == 0 and "serviceloven" in r.output
+
+
+def test_analyze_output_is_quiet_and_says_what_is_new(tmp_path: Path, retsinfo: Path) -> None:
+    """Default: two summary lines and one line per law with new pairs; the per-change
+    attribution report only with --verbose. A re-run says there is nothing new."""
+    url = f"sqlite:///{tmp_path / 'q.sqlite'}"
+    files = [f for f in iter_xml_files([retsinfo]) if not str(f).endswith(LAST)]
+    import_files(url, files)
+    first = CliRunner().invoke(_app(), ["analyze", "--db", url])
+    assert first.exit_code == 0, first.stderr
+    lines = first.stderr.splitlines()
+    assert len(lines) < 20, first.stderr  # the full report is hundreds of lines
+    assert "ikke henført" not in first.stderr
+    assert any("serviceloven:" in ln and "henført" in ln for ln in lines)
+    assert "--verbose" in first.stderr
+
+    again = CliRunner().invoke(_app(), ["analyze", "--db", url])
+    assert again.exit_code == 0 and "Intet nyt" in again.stderr
+    assert "serviceloven:" not in again.stderr
+
+    import_files(url, [retsinfo / LAST])  # one new version: one new pair, for one law
+    new = CliRunner().invoke(_app(), ["analyze", "--db", url])
+    assert "Nyt i denne kørsel (1 par)" in new.stderr
+    (law_line,) = [ln for ln in new.stderr.splitlines() if ln.startswith("  ")]
+    assert law_line.strip().startswith("serviceloven: 1 par til lta/2016/1270")
+
+    verbose = CliRunner().invoke(_app(), ["analyze", "--verbose", "--db", url])
+    assert verbose.stderr.count(" → ") >= 17  # every stored pair, with its coverage
