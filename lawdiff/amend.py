@@ -240,7 +240,13 @@ def _cut_quotes(text: str) -> tuple[str, list[str]]:
 # --- targets --------------------------------------------------------------------------------
 
 _LEVELS = ("§", "stk.", "nr.", "litra", "pkt")
-_NUM = r"\d+(?:\s?(?!i\b)[a-zæøå](?![a-zæøå]))?"
+# "§ 96 i" is a lettered paragraph, "§ 5 i lov om …" a paragraph and the preposition: a
+# letter "i" counts only where a label can end (a separator, a range dash, a verb, the end)
+_LETTER_I = (
+    r"i(?=\s*(?:[,.;:]|[-–]|$|(?:og|samt|eller|affattes|ophæves|ændres|udgår|indsættes)\b"
+    r"|(?:der|som)\s+bliver\b))"
+)
+_NUM = rf"\d+(?:\s?(?:(?!i\b)[a-zæøå](?![a-zæøå])|{_LETTER_I}))?"
 _TOK = re.compile(
     r"(?P<par>§§?)"
     r"|(?P<stk>\bstk\.?(?=\s*\d)|\bstykke\b)"

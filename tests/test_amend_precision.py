@@ -1,0 +1,79 @@
+"""Instruction parser: sentences it once read silently wrong (issue #12 item 1).
+
+Each case is a real sentence of a Danish amending act (the ELI is named where it is in
+../shared/retsinfo) with the exact action and target keys it must give; a sentence the grammar
+cannot be sure of must stay UNPARSED rather than parse wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lawdiff.amend import Action, Instruction, TargetKind, parse_amending_act, parse_definition
+from lawdiff.parse import parse_document
+
+
+def parse(sentence: str, **kw: object) -> list[Instruction]:
+    got = parse_definition(sentence, **kw)  # type: ignore[arg-type]
+    assert all(i.action is not Action.UNPARSED for i in got), got
+    return got
+
+
+def keys(ins: Instruction) -> list[str]:
+    return [str(t) for t in ins.targets]
+
+
+def act_item(retsinfo: Path, eli: str, section: str, number: str):
+    act = parse_amending_act(parse_document((retsinfo / "eli" / eli / "xml").read_bytes(), eli))
+    item = act.item(section, number)
+    assert item is not None
+    return item
+
+
+# --- 1. "§ N i": a lettered paragraph, not "§ N" and the preposition ------------------------
+
+
+def test_lettered_i_paragraph_rewritten() -> None:
+    (i,) = parse("§ 96 i affattes således:", new_text="Ny tekst.")
+    assert i.action is Action.REWRITE
+    assert keys(i) == ["§ 96 i"]
+
+
+def test_lettered_i_paragraph_with_stk() -> None:
+    (i,) = parse("I § 475 i, stk. 1, ændres »x« til: »y«.")
+    assert i.action is Action.REPLACE_TEXT
+    assert keys(i) == ["§ 475 i, stk. 1"]
+
+
+def test_lettered_i_paragraph_with_punktum_real_act(retsinfo: Path) -> None:
+    # lov nr. 624 af 8. juni 2016, § 1, nr. 86
+    (i,) = act_item(retsinfo, "lta/2016/624", "§ 1", "86").instructions
+    assert i.raw == "I § 75 i, 2. pkt., udgår », der kan deles med 5, pr. uge«."
+    assert i.action is Action.DELETE_TEXT
+    assert keys(i) == ["§ 75 i, 2. pkt."]
+
+
+def test_lettered_i_paragraph_insert_as_stk() -> None:
+    # lov nr. 173 af 20. februar 2017, § 2, nr. 3
+    (i,) = parse("I § 75 i indsættes som stk. 2:", new_text="Ny tekst.")
+    assert (i.action, i.position) == (Action.INSERT, "as")
+    assert keys(i) == ["§ 75 i"]
+    assert i.new_keys == ("§ 75 i, stk. 2",)
+
+
+def test_lettered_i_paragraph_heading_and_range() -> None:
+    # lov nr. 1380 af 23. december 2012, § 3, nr. 19; lov nr. 1569 af 15. december 2015,
+    # § 1, nr. 11
+    (h,) = parse("Overskriften før § 74 i udgår.")
+    assert h.action is Action.REPEAL
+    assert [(t.key, t.kind) for t in h.targets] == [("§ 74 i", TargetKind.HEADING)]
+    (r,) = parse("§§ 26 d-26 i ophæves.")
+    assert r.action is Action.REPEAL
+    assert keys(r) == ["§ 26 d", "§ 26 e", "§ 26 f", "§ 26 g", "§ 26 h", "§ 26 i"]
+
+
+def test_i_before_a_law_name_stays_the_preposition() -> None:
+    (i,) = parse_definition("I § 5 i lov om social service ændres »x« til: »y«.")
+    assert i.action is Action.UNPARSED
+    (j,) = parse("I § 5 i, 2. pkt., og i stk. 2 ændres »x« til: »y«.")
+    assert keys(j) == ["§ 5 i, 2. pkt.", "§ 5 i, stk. 2"]
