@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from lawdiff import keys as provkeys
@@ -747,6 +747,9 @@ class _Ctx:
     new_provisions: tuple[Provision, ...]
     base: list[Target]  # the item's first targets: what a relative phrase continues
     verb: Action | None = None
+    # the targets the latest clause named: what a clause naming none acts on ("…, og i 3. pkt.
+    # ændres »x« til »y«, og »z« ændres til »w«": »z« is in 3. pkt.)
+    last: list[Target] = field(default_factory=list)
     used_new: bool = False
 
 
@@ -774,7 +777,7 @@ def _targets(ctx: _Ctx, phrase: str | None, rel: str | None = None) -> list[Targ
         if found is None:
             raise _Unparsed(f"target not understood: {phrase!r}")
     elif not found:
-        found = list(ctx.base)
+        found = list(ctx.base if rel else ctx.last or ctx.base)
         if not found:
             raise _Unparsed("no target")
     if rel and (rel := _TRIM.sub("", rel)):
@@ -787,6 +790,7 @@ def _targets(ctx: _Ctx, phrase: str | None, rel: str | None = None) -> list[Targ
         found = refined
     if not ctx.base:
         ctx.base = list(found)
+    ctx.last = list(found)
     return found
 
 
@@ -885,7 +889,7 @@ def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
         return [
             mk(
                 Action.DELETE_TEXT,
-                ctx.base or _targets(ctx, None),
+                ctx.last or ctx.base or _targets(ctx, None),
                 old_text=q,
                 anchor_text=_q(ctx, a.group(1)),
                 position="after",
@@ -1335,6 +1339,7 @@ def parse_definition(
             if len(clauses) < 2:
                 raise
             ctx.base = list(base_list)
+            ctx.last = []
             out = []
             try:
                 for n, c in enumerate(clauses):

@@ -77,3 +77,54 @@ def test_i_before_a_law_name_stays_the_preposition() -> None:
     assert i.action is Action.UNPARSED
     (j,) = parse("I § 5 i, 2. pkt., og i stk. 2 ændres »x« til: »y«.")
     assert keys(j) == ["§ 5 i, 2. pkt.", "§ 5 i, stk. 2"]
+
+
+# --- 2. a clause naming no target acts on the latest one named, not the item's first ---------
+
+
+def test_continuation_binds_to_the_last_named_punktum(retsinfo: Path) -> None:
+    # lov nr. 895 af 4. juli 2013, § 1, nr. 11: »tilbud efter kapitel 10-12« is in 2. pkt.
+    a, b, c = act_item(retsinfo, "lta/2013/895", "§ 1", "11").instructions
+    assert (a.action, keys(a), a.old_text) == (
+        Action.DELETE_TEXT,
+        ["§ 10 a, stk. 1, 1. pkt."],
+        "nr. 1-11,",
+    )
+    assert (b.action, keys(b), b.anchor_text) == (
+        Action.INSERT_TEXT,
+        ["§ 10 a, stk. 1, 2. pkt."],
+        "rehabiliteringsplaner",
+    )
+    assert (c.action, keys(c), c.old_text, c.new_text) == (
+        Action.REPLACE_TEXT,
+        ["§ 10 a, stk. 1, 2. pkt."],
+        "tilbud efter kapitel 10-12",
+        "tilbud efter kapitel 9 b-12",
+    )
+
+
+def test_continuation_insert_binds_to_the_last_named_punktum(retsinfo: Path) -> None:
+    # lov nr. 720 af 25. juni 2014, § 2, nr. 34: "…, i 4. pkt. indsættes efter »x«: »y«, og
+    # efter »z« indsættes: »w«" – »z« is in 4. pkt.
+    a, b, c = act_item(retsinfo, "lta/2014/720", "§ 2", "34").instructions
+    assert [a.action, b.action, c.action] == [Action.INSERT_TEXT] * 3
+    assert keys(a) == ["§ 70 f, stk. 5, 3. pkt."]
+    assert (keys(b), b.anchor_text) == (["§ 70 f, stk. 5, 4. pkt."], "Syge- eller barseldagpengene")
+    assert (keys(c), c.anchor_text, c.new_text) == (
+        ["§ 70 f, stk. 5, 4. pkt."],
+        "syge- eller barseldagpenge",
+        "eller ressourceforløbsydelse",
+    )
+
+
+def test_continuation_replace_after_relative_punktum() -> None:
+    a, b, c = parse(
+        "I § 52 a, stk. 2, 1. pkt., ændres »a« til: »b«, og i 3. pkt. ændres »x« til: »y«, "
+        "og »z« ændres til: »w«."
+    )
+    assert [keys(a), keys(b), keys(c)] == [
+        ["§ 52 a, stk. 2, 1. pkt."],
+        ["§ 52 a, stk. 2, 3. pkt."],
+        ["§ 52 a, stk. 2, 3. pkt."],
+    ]
+    assert (c.action, c.old_text, c.new_text) == (Action.REPLACE_TEXT, "z", "w")
