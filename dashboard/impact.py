@@ -48,7 +48,7 @@ def relation_da(relation: str) -> str:
     return RELATION_DA.get(relation, relation)
 
 
-STEP_COLUMNS = ["rank", "step", "node", "label", "relation", "source", "kind"]
+STEP_COLUMNS = ["rank", "path", "step", "node", "label", "relation", "source", "kind", "in_force"]
 HIT_COLUMNS = [
     "rank",
     "tier",
@@ -72,7 +72,8 @@ def _via_impact_data(
     basis: str,
     start: dt.date | None,
     end: dt.date | None,
-) -> tuple[ImpactGraph, list[Any], str]:
+    editorial: bool = False,
+) -> tuple[ImpactGraph, Any, str]:
     """The graph stage's own I/O edge (`lovspor.impact_data`): graph at the version in force
     at the window's end, renumbered keys carried forward. Raises ImpactDataError."""
     from sqlalchemy.orm import Session
@@ -82,9 +83,9 @@ def _via_impact_data(
     from lovspor.impact_data import Window, impact_inputs, load_sources
 
     window = (
-        Window(laws=laws, in_force_from=start, in_force_to=end)
+        Window(laws=laws, in_force_from=start, in_force_to=end, editorial=editorial)
         if basis == "in_force"
-        else Window(laws=laws, date_from=start, date_to=end)
+        else Window(laws=laws, date_from=start, date_to=end, editorial=editorial)
     )
     with Session(engine(url)) as session:
         inputs = impact_inputs(session, window)
@@ -99,7 +100,7 @@ def _via_impact_data(
         law_titles=inputs.law_titles,
     )
     used = ", ".join(f"{slug} {v.eli}" for slug, v in sorted(inputs.versions.items()))
-    return g, inputs.changes, used
+    return g, inputs, used
 
 
 @st.cache_data(ttl=TTL, show_spinner="Beregner konsekvenser …")
@@ -111,6 +112,7 @@ def impact_hits(
     start: dt.date | None = None,
     end: dt.date | None = None,
     kinds: tuple[str, ...] = ("procedure",),
+    editorial: bool = False,
 ) -> dict[str, Any]:
     """Ranked hits and the explaining path of each hit step by step, as DataFrames, plus
     how many changes were walked, which law versions the graph holds, and — when nothing
@@ -120,32 +122,37 @@ def impact_hits(
 
     empty = pd.DataFrame(columns=HIT_COLUMNS)
     try:
-        g, inputs, used = _via_impact_data(url, folder, laws, basis, start, end)
+        g, data, used = _via_impact_data(url, folder, laws, basis, start, end, editorial)
     except ImpactDataError as exc:
         return {
             "hits": empty,
             "steps": pd.DataFrame(columns=STEP_COLUMNS),
             "changes": 0,
+            "editorial_left_out": 0,
             "graph": "",
             "message": str(exc),
             "nodes": 0,
             "edges": 0,
         }
+    inputs = data.changes
     hits = impact(g, inputs, kinds=kinds or None)
     df = pd.DataFrame([hit_record(i, h) for i, h in enumerate(hits, 1)], columns=HIT_COLUMNS)
     steps = pd.DataFrame(
         [
             {
                 "rank": i,
+                "path": k,
                 "step": j,
                 "node": s.node,
                 "label": change_label_da(s.label) if s.relation == "changed" else s.label,
                 "relation": s.relation,
                 "source": s.source,
                 "kind": g.kind(s.node) if s.node in g else "change",
+                "in_force": s.in_force,
             }
             for i, h in enumerate(hits, 1)
-            for j, s in enumerate(h.path)
+            for k, path in enumerate(h.paths or (h.path,))
+            for j, s in enumerate(path)
         ],
         columns=STEP_COLUMNS,
     )
@@ -153,6 +160,7 @@ def impact_hits(
         "hits": df,
         "steps": steps,
         "changes": len(inputs),
+        "editorial_left_out": data.editorial_left_out,
         "graph": used,
         "message": "",
         "nodes": len(g),
@@ -209,7 +217,8 @@ def _dot_str(text: str, limit: int = 60) -> str:
 
 
 def dot_graph(steps: pd.DataFrame, ranks: int = 10) -> str:
-    """Graphviz DOT of the explaining paths of the top `ranks` hits."""
+    """Graphviz DOT of every explaining path of the top `ranks` hits (shared nodes drawn
+    once, so two routes to one procedure show as two arrows into it)."""
     top = steps[steps["rank"] <= ranks]
     lines = [
         "digraph impact {",
@@ -218,7 +227,7 @@ def dot_graph(steps: pd.DataFrame, ranks: int = 10) -> str:
     ]
     nodes: dict[str, tuple[str, str]] = {}
     edges: dict[tuple[str, str], str] = {}
-    for _rank, path in top.groupby("rank", sort=True):
+    for _rank_path, path in top.groupby(["rank", "path"], sort=True):
         prev = None
         for s in path.sort_values("step").itertuples(index=False):
             nodes.setdefault(s.node, (s.label, s.kind))

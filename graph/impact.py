@@ -65,6 +65,7 @@ class PathStep:
     label: str
     relation: str  # "changed", "contains", "part of", "cited by", "basis_for", …
     source: str = ""
+    in_force: dt.date | None = None  # on the change step: when that change takes effect
 
     def __str__(self) -> str:
         return self.label if self.relation in ("changed", "") else f"[{self.relation}] {self.label}"
@@ -83,6 +84,9 @@ class ImpactHit:
     acts: tuple[str, ...]
     in_force: dt.date | None  # earliest in-force date among those changes
     signed: dt.date | None = None
+    # every distinct path that reaches the node (best first, at most MAX_PATHS): a § that a
+    # service and a cross-reference both lead to is two reasons, not one
+    paths: tuple[tuple[PathStep, ...], ...] = ()
 
     @property
     def explanation(self) -> str:
@@ -104,12 +108,20 @@ def change_weight(change: ProvisionChange) -> float:
     return max(0.2, min(2.0, 0.5 + changed / total))
 
 
+MAX_PATHS = 20
+"""Paths kept per hit (the best ones; the first 80 distinct found are ranked): a § cited by
+hundreds of provisions must not make a hit's record unbounded."""
+
+
 @dataclass(slots=True)
 class _Acc:
     tier: int
     hops: int
     path: tuple[PathStep, ...]
     scores: dict[int, float] = field(default_factory=dict)  # change index → best score
+    paths: dict[tuple[str, ...], tuple[int, int, tuple[PathStep, ...]]] = field(
+        default_factory=dict
+    )  # node sequence → (tier, hops, path)
 
 
 def _step(g: ImpactGraph, node: str, relation: str, source: str = "") -> PathStep:
@@ -119,7 +131,8 @@ def _step(g: ImpactGraph, node: str, relation: str, source: str = "") -> PathSte
 def _scope(g: ImpactGraph, c: ChangeInput) -> list[tuple[str, str, tuple[PathStep, ...]]]:
     """(provision node, scope kind, path prefix) for one change."""
     keys = [k for k in (c.change.new_key, c.change.old_key) if k]
-    head = PathStep(f"change:{c.law}:{c.change.key}", f"change: {c.describe()}", "changed")
+    head = PathStep(f"change:{c.law}:{c.change.key}", f"change: {c.describe()}", "changed",
+                    in_force=c.in_force)
     out: list[tuple[str, str, tuple[PathStep, ...]]] = []
     seen: set[str] = set()
     for key in dict.fromkeys(keys):
@@ -175,6 +188,15 @@ def _targets(g: ImpactGraph, prov: str) -> list[tuple[str, tuple[PathStep, ...]]
     return out
 
 
+def _best_paths(a: _Acc) -> tuple[tuple[PathStep, ...], ...]:
+    """The hit's best path (the one its score and explanation use) first, then the others
+    by tier, hops and nodes."""
+    rest = [p for _t, _h, p in sorted(
+        a.paths.values(), key=lambda x: (x[0], x[1], tuple(s.node for s in x[2])))
+        if p != a.path]
+    return (a.path, *rest[: MAX_PATHS - 1])
+
+
 def impact(graph: ImpactGraph, changes: Sequence[ChangeInput],
            kinds: Iterable[str] | None = None) -> list[ImpactHit]:
     """Ranked hits for the changes; `kinds` limits the node kinds reported (default all of
@@ -217,6 +239,9 @@ def impact(graph: ImpactGraph, changes: Sequence[ChangeInput],
                 elif (tier, hops) < (a.tier, a.hops):
                     a.tier, a.hops, a.path = tier, hops, path
                 a.scores[ci] = max(a.scores.get(ci, 0.0), score)
+                sig = tuple(s.node for s in path)
+                if sig not in a.paths and len(a.paths) < 4 * MAX_PATHS:
+                    a.paths[sig] = (tier, hops, path)
     hits = []
     for node, a in acc.items():
         cs = [changes[i] for i in sorted(a.scores)]
@@ -228,7 +253,8 @@ def impact(graph: ImpactGraph, changes: Sequence[ChangeInput],
             tier="direct" if a.tier == 0 else "xref", score=round(sum(a.scores.values()), 4),
             hops=a.hops, path=a.path, changes=tuple(c.describe() for c in cs),
             acts=tuple(acts), in_force=min(dates) if dates else None,
-            signed=min(signed) if signed else None))
+            signed=min(signed) if signed else None,
+            paths=_best_paths(a)))
     hits.sort(key=lambda h: (h.tier != "direct", -h.score, h.hops, h.node))
     return hits
 
@@ -257,15 +283,29 @@ CSV_COLUMNS = ("rank", "tier", "score", "hops", "kind", "node", "label", "in_for
                "changes", "acts", "path")
 
 
+def step_record(s: PathStep) -> dict[str, object]:
+    return {"node": s.node, "label": s.label, "relation": s.relation, "source": s.source,
+            "in_force": s.in_force.isoformat() if s.in_force else None}
+
+
 def hit_record(rank: int, h: ImpactHit) -> dict[str, object]:
-    """A flat dict per hit (for CSV and for the CLI's --json)."""
+    """One hit for JSON: lists stay lists (changes, acts, every path with its steps), dates
+    ISO or None."""
     return {
         "rank": rank, "tier": h.tier, "score": h.score, "hops": h.hops, "kind": h.kind,
         "node": h.node, "label": h.label,
-        "in_force": h.in_force.isoformat() if h.in_force else "",
-        "signed": h.signed.isoformat() if h.signed else "",
-        "changes": " | ".join(h.changes), "acts": " | ".join(h.acts), "path": h.explanation,
+        "in_force": h.in_force.isoformat() if h.in_force else None,
+        "signed": h.signed.isoformat() if h.signed else None,
+        "changes": list(h.changes), "acts": list(h.acts), "path": h.explanation,
+        "paths": [[step_record(s) for s in p] for p in (h.paths or (h.path,))],
     }
+
+
+def csv_record(rank: int, h: ImpactHit) -> dict[str, object]:
+    """One flat CSV row: a cell holds one string, so lists are joined with " | "."""
+    rec = hit_record(rank, h)
+    return {k: (" | ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v))
+            for k, v in rec.items() if k in CSV_COLUMNS}
 
 
 def ranking_to_csv(hits: Sequence[ImpactHit], path: str | Path) -> None:
@@ -273,4 +313,4 @@ def ranking_to_csv(hits: Sequence[ImpactHit], path: str | Path) -> None:
         w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
         w.writeheader()
         for i, h in enumerate(hits, 1):
-            w.writerow(hit_record(i, h))
+            w.writerow(csv_record(i, h))

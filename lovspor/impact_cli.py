@@ -9,6 +9,7 @@ Loader problems and the resolution report go to stderr, so `--json` stays clean.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,7 +24,7 @@ from lovspor.cliutil import DbOpt, JsonOpt, db_url, dump_json, fail, parse_date,
 err = Console(stderr=True)
 out = Console()
 
-IMPACT_FORMAT = "lovspor.impact/1"
+IMPACT_FORMAT = "lovspor.impact/2"  # 2: lists as arrays, every path, in-force per step
 GRAPH_FORMAT = "lovspor.graph/1"
 TABLE_TOP = 40
 KINDS = ("procedure", "service", "kle_subject", "kle_group", "os2bos_activity",
@@ -115,15 +116,21 @@ def _report_dict(report, full: bool = False) -> dict[str, Any]:  # type: ignore[
 
 
 def readable_path(graph, hit, inputs, change_index: dict[str, int]) -> str:  # type: ignore[no-untyped-def]
-    """One hit's path as a manager reads it: "§ 83, stk. 1 ændret (lov nr. …, § 1, nr. 3)
-    → § 83 → OS2bos: Personlig hjælp → KLE 27.36.04 → procedure G01"."""
-    steps = list(hit.path)
+    """One hit's best path as a manager reads it: "§ 83, stk. 1 ændret (lov nr. …, § 1,
+    nr. 3; i kraft 2017-01-01) → § 83 → OS2bos: Personlig hjælp → KLE 27.36.04 → procedure
+    G01"."""
+    return readable_steps(graph, hit.path, inputs, change_index)
+
+
+def readable_steps(graph, path, inputs, change_index: dict[str, int]) -> str:  # type: ignore[no-untyped-def]
+    steps = list(path)
     parts: list[str] = []
     law = ""
     if steps and steps[0].node.startswith("change:"):
         i = change_index.get(steps[0].node)
         if i is not None:
-            parts.append(_change_text(inputs, i))
+            when = steps[0].in_force or inputs.changes[i].in_force
+            parts.append(_change_text(inputs, i, when))
             c = inputs.changes[i]
             law = c.law
             if c.change.new_key and len(steps) > 1 and steps[1].relation == "changed" and \
@@ -137,7 +144,7 @@ def readable_path(graph, hit, inputs, change_index: dict[str, int]) -> str:  # t
     return " → ".join(parts)
 
 
-def _change_text(inputs, i: int) -> str:  # type: ignore[no-untyped-def]
+def _change_text(inputs, i: int, in_force: dt.date | None = None) -> str:  # type: ignore[no-untyped-def]
     """The change as stored (its own version's numbering), with the graph version's key
     where that differs: "§ 1, stk. 3 (nu / now § 1, stk. 2) ændret (lov nr. …, § 1, nr. 2)"."""
     c = inputs.changes[i]
@@ -149,12 +156,13 @@ def _change_text(inputs, i: int) -> str:  # type: ignore[no-untyped-def]
         if c.change.kind.value == "renumbered" and old and old != new:
             key = f"{old} → {key}"
     text = f"{key} {KIND_DA.get(c.change.kind.value, c.change.kind.value)}"
+    when = f"; i kraft / in force {in_force.isoformat()}" if in_force else ""
     a = c.attribution
     if a is not None:
         where = f", {a.section}" if a.section else ""
         where += f", nr. {a.item}" if a.item else ""
-        return f"{text} ({a.act_label}{where})"
-    return f"{text} (i / in {inputs.change_versions.get(i, '')})"
+        return f"{text} ({a.act_label}{where}{when})"
+    return f"{text} (i / in {inputs.change_versions.get(i, '')}{when})"
 
 
 def _step_text(graph, step, law: str) -> str:  # type: ignore[no-untyped-def]
@@ -204,6 +212,9 @@ def impact(
         "--in-force-from", help="Changes coming into force from this date.")] = None,
     in_force_to: Annotated[str | None, typer.Option(
         "--in-force-to", help="… up to this date.")] = None,
+    include_editorial: Annotated[bool, typer.Option(
+        "--include-editorial", help="Also changes no amending act made (ministry renames, "
+        "editorial corrections); left out by default.")] = False,
     kle: KleOpt = None,
     mappings: MappingsOpt = None,
     impact_dir: ImpactDirOpt = None,
@@ -228,6 +239,7 @@ def impact(
         hit_record,
         impact_subgraph,
         ranking_to_csv,
+        step_record,
     )
     from graph.impact import impact as walk
     from lovspor.impact_data import ImpactDataError, Window, impact_inputs
@@ -249,7 +261,7 @@ def impact(
     try:
         window = Window(tuple(law or ()), parse_date(date_from, "--from"), parse_date(date_to, "--to"),
                         act_eli, parse_date(in_force_from, "--in-force-from"),
-                        parse_date(in_force_to, "--in-force-to"))
+                        parse_date(in_force_to, "--in-force-to"), include_editorial)
         with session_scope(db_url(db, write=False)) as s:
             inputs = impact_inputs(s, window)
     except ImpactDataError as exc:
@@ -281,8 +293,9 @@ def impact(
         for rank, h in enumerate(shown, 1):
             rec = hit_record(rank, h)
             rec["readable"] = readable_path(g, h, inputs, change_index)
-            rec["steps"] = [{"node": st.node, "label": st.label, "relation": st.relation,
-                             "source": st.source} for st in h.path]
+            rec["readable_paths"] = [readable_steps(g, p, inputs, change_index)
+                                     for p in (h.paths or (h.path,))]
+            rec["steps"] = [step_record(st) for st in h.path]
             records.append(rec)
         dump_json({"format": IMPACT_FORMAT, "lovspor_version": __version__,
                "window": {"laws": list(window.laws), "from": window.date_from,
@@ -290,9 +303,13 @@ def impact(
                           "in_force_from": window.in_force_from,
                           "in_force_to": window.in_force_to},
                "graph_versions": versions, "changes": len(inputs.changes),
+               "editorial_left_out": inputs.editorial_left_out,
                "hits_total": len(hits), "hits": records,
                "report": _report_dict(report), "problems": sources.problems})
         return
+    if inputs.editorial_left_out:
+        err.print(f"[dim]{inputs.editorial_left_out} redaktionelle ændringer uden ændringslov "
+                  "udeladt / editorial changes left out (--include-editorial)[/]")
     out.print(f"[bold]{window.describe()}[/]: {len(inputs.changes)} ændringer / changes → "
               f"{len(hits)} ramte / hits · graf over / graph over "
               + ", ".join(f"{s} {e}" for s, e in versions.items()), highlight=False)
@@ -312,6 +329,8 @@ def impact(
         when = h.in_force.isoformat() if h.in_force else \
             (f"(underskrevet / signed {h.signed.isoformat()})" if h.signed else "")
         more = f"\n[dim]+{len(h.changes) - 1} ændringer / changes[/]" if len(h.changes) > 1 else ""
+        if len(h.paths) > 1:
+            more += f"\n[dim]+{len(h.paths) - 1} andre veje / other paths (--json)[/]"
         t.add_row(str(rank), f"{h.label}\n[dim]{KIND_LABEL.get(h.kind, h.kind)}[/]",
                   f"{h.score:.2f}", "direkte" if h.tier == "direct" else "via henvisning",
                   readable_path(g, h, inputs, change_index) + more, when)

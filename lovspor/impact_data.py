@@ -62,6 +62,9 @@ class Window:
     act: str | None = None  # ELI path "lta/2016/171"
     in_force_from: dt.date | None = None
     in_force_to: dt.date | None = None
+    # changes no amending act made (ministry renames, editorial corrections in a
+    # consolidation) are not impact: left out unless asked for
+    editorial: bool = False
 
     def __post_init__(self) -> None:
         modes = [self.date_from or self.date_to, self.act, self.in_force_from or self.in_force_to]
@@ -120,6 +123,7 @@ class ImpactInputs:
     key_aliases: dict[str, dict[str, str]]
     law_titles: dict[str, str]
     changes: list[ChangeInput] = field(default_factory=list)
+    editorial_left_out: int = 0  # changes in the window that no amending act made
     # ChangeInput index → (old_key, new_key) as stored, where carried to the graph numbering
     original_keys: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
     change_versions: dict[int, str] = field(default_factory=dict)  # index → new version ELI
@@ -271,6 +275,17 @@ def impact_inputs(session: Session, window: Window) -> ImpactInputs:
     ids = {chain[0].law_id: slug for slug, chain in chains.items()}
     positions = {v.version_id: (slug, v) for slug, c in chains.items() for v in c}
     rows = _change_rows(session, window, [chains[s][0].law_id for s in window.laws])
+    left_out = 0
+    if not window.editorial:
+        kept = [r for r in rows if r.attribution != "no_act"]
+        left_out = len(rows) - len(kept)
+        if rows and not kept:
+            raise ImpactDataError(
+                f"ingen ændringer / no changes for {window.describe()} made by an amending act: "
+                f"{left_out} redaktionelle ændringer (ingen ændringslov bag, fx ressortændringer) "
+                "er udeladt / editorial changes left out — vis dem med / show them with "
+                "--include-editorial")
+        rows = kept
     if not rows:
         raise ImpactDataError(_no_changes_message(session, window))
     newest: dict[str, int] = {}
@@ -283,6 +298,7 @@ def impact_inputs(session: Session, window: Window) -> ImpactInputs:
         end = max((d for d in dates if d), default=None)
     versions = _graph_versions(chains, end, None, newest)
     inputs = _inputs(session, chains, versions)
+    inputs.editorial_left_out = left_out
     renames = _renames(session, {v.law_id for v in versions.values()})
     # filtering by act: the change is shown as that act's, even when another act came first
     by_act = attributions_of(session, (r.id for r in rows)) if window.act else {}

@@ -128,3 +128,47 @@ def test_continuation_replace_after_relative_punktum() -> None:
         ["§ 52 a, stk. 2, 3. pkt."],
     ]
     assert (c.action, c.old_text, c.new_text) == (Action.REPLACE_TEXT, "z", "w")
+
+
+# --- 3. a count ("to steder i") multiplies the phrase it heads, not every target ------------
+
+
+def occ(ins: Instruction) -> list[tuple[str, int | None]]:
+    return [(str(t), t.occurrences) for t in ins.targets]
+
+
+def test_count_heads_only_its_own_phrase(retsinfo: Path) -> None:
+    # lov nr. 1000 af 30. august 2015, § 2, nr. 14: »§ 92« stands twice in § 93, 1. pkt., and
+    # once in each of 3. and 4. pkt. (lovbekendtgørelse nr. 807 af 1. juli 2015)
+    (i,) = act_item(retsinfo, "lta/2015/1000", "§ 2", "14").instructions
+    assert i.raw.startswith("To steder i § 93, 1. pkt., og i § 93, 3. og 4. pkt., ændres »§ 92«")
+    assert i.action is Action.REPLACE_TEXT
+    assert occ(i) == [("§ 93, 1. pkt.", 2), ("§ 93, 3. pkt.", None), ("§ 93, 4. pkt.", None)]
+    assert i.occurrences is None  # no count shared by every target to fall back on
+
+
+def test_count_before_an_og_i_list() -> None:
+    # lov nr. 1741 af 22. december 2015, § 4, nr. 2
+    (i,) = parse(
+        "To steder i § 20 og i § 21, stk. 4, ændres »social- og indenrigsministeren« til: "
+        "»Ankestyrelsen«."
+    )
+    assert occ(i) == [("§ 20", 2), ("§ 21, stk. 4", None)]
+    assert i.occurrences is None
+
+
+def test_counts_of_several_phrases_stay_apart() -> None:
+    # lov nr. 496 af 21. maj 2013, § 1, nr. 19
+    (i,) = parse(
+        "To steder i § 72, tre steder i § 74, i § 75, stk. 1, og § 168, stk. 2, ændres "
+        "»§ 71, stk. 3 og 4,« til: »§ 71, stk. 3-5,«."
+    )
+    assert occ(i) == [("§ 72", 2), ("§ 74", 3), ("§ 75, stk. 1", None), ("§ 168, stk. 2", None)]
+    assert i.occurrences is None
+
+
+def test_count_of_a_single_phrase_still_applies() -> None:
+    # lov nr. 1741 af 22. december 2015, § 7, nr. 7
+    (i,) = parse("To steder i § 58 a, stk. 3, 1. pkt., der bliver stk. 4, 1. pkt., udgår »x«.")
+    assert occ(i) == [("§ 58 a, stk. 3, 1. pkt. (bliver § 58 a, stk. 4)", 2)]
+    assert i.occurrences == 2

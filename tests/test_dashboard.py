@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -297,6 +298,44 @@ def test_konsekvenser_ranked_with_paths_and_graph(db: str, shared: Path) -> None
     at.multiselect(key="kinds").set_value(["kle_subject"]).run()
     kle = at.dataframe[0].value
     assert len(kle) != n_proc and set(kle["Hvad"]) == {"KLE-emne"}
+
+
+def _caption_count(at: AppTest, needle: str) -> int:
+    text = next(c.value for c in at.caption if "ændringer gennemgået" in c.value)
+    m = re.search(rf"(\d+) {needle}", text)
+    return int(m.group(1)) if m else 0
+
+
+def test_konsekvenser_leaves_editorial_changes_out_unless_ticked(db: str) -> None:
+    at = open_page("views/konsekvenser.py")
+    at.multiselect(key="laws").set_value([law_id(db, "serviceloven")]).run()
+    at.date_input(key="period").set_value((dt.date(2015, 1, 1), dt.date(2016, 12, 31))).run()
+    no_act = _sql(
+        db,
+        "SELECT count(*) FROM changes c JOIN laws l ON l.id = c.law_id WHERE l.slug = "
+        "'serviceloven' AND c.signed BETWEEN '2015-01-01' AND '2016-12-31' "
+        "AND c.attribution = 'no_act'",
+    )[0][0]
+    assert no_act > 0
+    walked = _caption_count(at, "ændringer gennemgået")
+    assert _caption_count(at, "redaktionelle ændringer udeladt") == no_act
+    at.checkbox(key="editorial").check().run()
+    assert not at.exception
+    assert _caption_count(at, "ændringer gennemgået") == walked + no_act
+    assert _caption_count(at, "redaktionelle ændringer udeladt") == 0
+
+
+def test_konsekvenser_shows_every_path_of_a_hit(db: str) -> None:
+    at = open_page("views/konsekvenser.py")
+    at.multiselect(key="laws").set_value([law_id(db, "serviceloven")]).run()
+    at.date_input(key="period").set_value((dt.date(2015, 1, 1), dt.date(2016, 12, 31))).run()
+    hits = at.dataframe[0].value
+    many = hits[hits["Veje"] > 1]
+    assert len(many) > 0
+    at.selectbox(key="hit").set_value(int(many.iloc[0]["Nr."])).run()
+    labels = [e.label for e in at.expander]
+    assert any(lab.startswith(f"Alle {int(many.iloc[0]['Veje'])} veje") for lab in labels)
+    assert html_of(at).count("<ol") >= 1 + int(many.iloc[0]["Veje"])
 
 
 def test_daekning_shows_versions_and_gaps(db: str) -> None:

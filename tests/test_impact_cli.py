@@ -303,15 +303,17 @@ def test_cli_impact_json_ranks_direct_before_xref(
                   "--kind", "procedure", "--json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["format"] == "lovspor.impact/1"
+    assert data["format"] == "lovspor.impact/2"
     assert data["window"]["act"] == ACT and data["changes"] == 3
     assert data["graph_versions"] == {LAW: "lta/2016/3"}
     hits = {h["node"]: h for h in data["hits"]}
     old4 = hits["proc:user:Gammel stk. 4"]
     assert old4["tier"] == "direct" and old4["rank"] <= 2  # tied with "Gammel nr. 2"
-    assert old4["in_force"] == "2016-07-01" and old4["acts"] == ACT_LABEL
+    assert old4["in_force"] == "2016-07-01" and old4["acts"] == [ACT_LABEL]
     assert old4["readable"] == (f"§ 1, stk. 3 → § 1, stk. 2 omnummereret ({ACT_LABEL}, § 1, "
-                                "nr. 2) → procedure: Gammel stk. 4")
+                                "nr. 2; i kraft / in force 2016-07-01) → procedure: Gammel stk. 4")
+    assert old4["steps"][0]["in_force"] == "2016-07-01"  # the change step carries its date
+    assert old4["readable_paths"][0] == old4["readable"]
     via = hits["proc:27.18.10:G01"]
     assert via["tier"] == "xref" and via["rank"] > old4["rank"]
     assert "henvist fra / cited by § 2, stk. 1" in via["readable"]
@@ -425,10 +427,53 @@ def test_e2e_81a_insertion_reaches_kle_27_00_00(serviceloven_2015_2016: dict[str
     assert hit["tier"] == "direct" and hit["hops"] == 1
     # inserted between LBK 2015/1284 and LBK 2016/1270, by LOV 2016/171 § 1, nr. 1
     by_171 = "by lov nr. 171 af 27. februar 2016, § 1, nr. 1"
-    assert f"serviceloven § 81 a inserted {by_171}" in hit["changes"].split(" | ")
+    assert f"serviceloven § 81 a inserted {by_171}" in hit["changes"]
     assert hit["readable"].startswith("§ 81 a indsat (lov nr. 171 af 27. februar 2016")
     assert hit["readable"].endswith("→ KLE 27.00.00")
     assert hit["steps"][-1]["source"].startswith("kle:kle/kle-emneplan-social.xml:")
+
+
+def test_e2e_editorial_changes_left_out_unless_asked(
+    corpus_db: tuple[str, Path], serviceloven_2015_2016: dict[str, Any]
+) -> None:
+    """Changes no amending act made (status no_act) are not impact by default."""
+    url, impact_dir = corpus_db
+    with session_scope(url) as s:
+        law_id = s.scalar(select(Law.id).where(Law.slug == LAW))
+        window = (ChangeRow.law_id == law_id, ChangeRow.signed >= dt.date(2015, 1, 1),
+                  ChangeRow.signed <= dt.date(2016, 12, 31))
+        total = s.scalar(select(func.count()).select_from(ChangeRow).where(*window))
+        no_act = s.scalar(select(func.count()).select_from(ChangeRow)
+                          .where(*window, ChangeRow.attribution == "no_act"))
+    assert no_act, "the shared serviceloven chain has changes without an act (LBK 2015/1053)"
+    data = serviceloven_2015_2016
+    assert data["changes"] == total - no_act and data["editorial_left_out"] == no_act
+    res = runner.invoke(app, ["impact", "--law", LAW, "--from", "2015-01-01", "--to",
+                              "2016-12-31", "--json", "--include-editorial", "--db", url,
+                              "--impact-dir", str(impact_dir)])
+    assert res.exit_code == 0, res.output
+    every = json.loads(res.stdout)
+    assert every["changes"] == total and every["editorial_left_out"] == 0
+    assert every["hits_total"] >= data["hits_total"]
+
+
+def test_e2e_every_path_per_hit_with_in_force_dates(
+    serviceloven_2015_2016: dict[str, Any]
+) -> None:
+    hits = serviceloven_2015_2016["hits"]
+    multi = [h for h in hits if len(h["paths"]) > 1]
+    assert multi, "some hit is reached by more than one change or route"
+    for h in hits:
+        assert isinstance(h["changes"], list) and isinstance(h["acts"], list)
+        assert len(h["paths"]) == len(h["readable_paths"]) <= 20
+        assert [s["node"] for s in h["paths"][0]] == [s["node"] for s in h["steps"]]
+        assert all(p[-1]["node"] == h["node"] for p in h["paths"])  # each path ends at the hit
+        assert len({tuple(s["node"] for s in p) for p in h["paths"]}) == len(h["paths"])
+    # § 81 a (LOV 2016/171) comes into force on a known date, shown on its path
+    kle = next(h for h in hits if h["node"] == "kle:27.00.00")
+    dated = [p for p in kle["paths"] if p[0]["in_force"]]
+    assert dated and all(dt.date.fromisoformat(p[0]["in_force"]) for p in dated)
+    assert any("i kraft / in force" in r for r in kle["readable_paths"])
 
 
 def test_e2e_xref_hits_rank_below_direct(serviceloven_2015_2016: dict[str, Any]) -> None:
@@ -488,7 +533,7 @@ def test_e2e_act_restricts_to_its_changes(corpus_db: tuple[str, Path]) -> None:
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["changes"] == attributed
-    assert all("171" in a for h in data["hits"] for a in h["acts"].split(" | "))
+    assert all("171" in a for h in data["hits"] for a in h["acts"])
     assert any(h["node"] == "kle:27.00.00" for h in data["hits"])
 
 

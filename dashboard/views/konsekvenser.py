@@ -54,20 +54,33 @@ with st.container(border=True):
         format_func=HIT_KIND_DA.get,
         key="kinds", placeholder="Vælg …",
     )
+    editorial = st.checkbox(
+        "Medtag redaktionelle ændringer",
+        value=False,
+        key="editorial",
+        help="Ændringer, som ingen ændringslov står bag (fx ressortændringer og rettelser i "
+        "en lovbekendtgørelse). De er ikke nye regler og er derfor udeladt som standard.",
+    )
 
 start, end = (period[0], period[1]) if len(period) == 2 else (period[0] if period else None, None)
 slugs = tuple(str(lw.set_index("id").loc[int(i), "slug"]) for i in law_ids)
-res = impact_hits(url, str(folder), slugs, basis, start, end, tuple(kinds))
+res = impact_hits(url, str(folder), slugs, basis, start, end, tuple(kinds), editorial)
 hits, steps = res["hits"], res["steps"]
 if res["message"]:
     st.info(res["message"])
     st.stop()
+left_out = (
+    f" · {res['editorial_left_out']} redaktionelle ændringer udeladt"
+    if res["editorial_left_out"]
+    else ""
+)
 st.caption(
-    f"{res['changes']} ændringer gennemgået · grafen: {res['nodes']} knuder, {res['edges']} "
+    f"{res['changes']} ændringer gennemgået{left_out} · grafen: {res['nodes']} knuder, {res['edges']} "
     f"kanter · lovversioner: {res['graph']}"
 )
 
 st.subheader(f"{len(hits)} ramte")
+paths_per_hit = steps.groupby("rank")["path"].nunique().to_dict()
 view = pd.DataFrame(
     {
         "Nr.": hits["rank"],
@@ -76,7 +89,8 @@ view = pd.DataFrame(
         "Vej": ["direkte" if t == "direct" else "via henvisning" for t in hits["tier"]],
         "Point": hits["score"],
         "Ikrafttræden": [fmt.danish_date(d, "") for d in hits["in_force"]],
-        "Ændringslove": hits["acts"],
+        "Ændringslove": [" · ".join(a) for a in hits["acts"]],
+        "Veje": [int(paths_per_hit.get(r, 1)) for r in hits["rank"]],
         "Forklaring": hits["path"],
     }
 )
@@ -94,19 +108,39 @@ labels = dict(zip(hits["rank"].astype(int), hits["label"], strict=True))
 rank = st.selectbox(
     "Ramt", ranks, format_func=lambda r: f"{r}. {labels[r]}", key="hit"
 )
-path = steps[steps["rank"] == rank].sort_values("step")
-rows = "".join(
-    f"<li><b>{fmt.esc(relation_da(s.relation))}</b> {fmt.esc(s.label)}"
-    + (f" <span style='color:#888'>[{fmt.esc(s.source)}]</span>" if s.source else "")
-    + "</li>"
-    for s in path.itertuples(index=False)
-)
-ui.html_block(f"<ol style='font:14px sans-serif'>{rows}</ol>")
+hit_steps = steps[steps["rank"] == rank]
+
+
+def path_html(path: pd.DataFrame) -> str:
+    rows = "".join(
+        f"<li><b>{fmt.esc(relation_da(s.relation))}</b> {fmt.esc(s.label)}"
+        + (
+            f" <i>(i kraft {fmt.esc(fmt.danish_date(s.in_force))})</i>"
+            if s.relation == "changed" and fmt.as_date(s.in_force)
+            else ""
+        )
+        + (f" <span style='color:#888'>[{fmt.esc(s.source)}]</span>" if s.source else "")
+        + "</li>"
+        for s in path.sort_values("step").itertuples(index=False)
+    )
+    return f"<ol style='font:14px sans-serif'>{rows}</ol>"
+
+
+ui.html_block(path_html(hit_steps[hit_steps["path"] == 0]))
 row = hits[hits["rank"] == rank].iloc[0]
-n_changes = len([c for c in str(row["changes"]).split(" | ") if c.strip()])
+n_changes = len(row["changes"])
 st.markdown(score_words(str(row["tier"]), float(row["score"]), int(row["hops"]), n_changes))
+n_paths = int(hit_steps["path"].nunique())
+if n_paths > 1:
+    with st.expander(f"Alle {n_paths} veje til {row['label']}"):
+        ui.html_block(
+            "".join(
+                f"<p style='margin:4px 0 0 0'><b>Vej {int(k) + 1}</b></p>" + path_html(p)
+                for k, p in hit_steps.groupby("path", sort=True)
+            )
+        )
 with st.expander("Ændringer, der rammer"):
-    st.text(str(row["changes"]).replace(" | ", "\n"))
+    st.text("\n".join(row["changes"]))
 
 st.subheader("Graf")
 top = st.slider("Antal ramte i grafen", 1, min(30, len(hits)), min(8, len(hits)), key="top")
