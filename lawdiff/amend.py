@@ -518,6 +518,7 @@ def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list
     text = _TRIM.sub("", _LEAD_I.sub("", _norm(phrase)))
     text = _TRIM.sub("", _WITH_HEADING.sub("", text))
     check_numbers(text, "target")
+    full = text  # a provision list keeps its count where it stands: it heads one phrase
     occ: int | None = None
     if m := _OCC.search(text):
         occ = _OCC_WORDS[m.group(1).lower()]
@@ -568,7 +569,8 @@ def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list
             Target(f"bilag {nums[0]}, {t.key}", t.pkt, TargetKind.ANNEX, occurrences=occ)
             for t in sub
         ]
-    segs = _segments(text)
+    # "To steder i § 20 og i § 21, stk. 4": two places in § 20, one in § 21, stk. 4
+    segs = _segments(full)
     if not segs:
         return None
     if base is None and segs[0].level != 0:
@@ -576,7 +578,7 @@ def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list
     targets = _assemble(segs, base)
     if not targets or any(not t.key for t in targets):
         return None
-    return [replace(t, occurrences=occ) for t in targets] if occ else targets
+    return targets
 
 
 def _chapter_values(text: str) -> list[str]:
@@ -1045,10 +1047,10 @@ def _is_act_item(ctx: _Ctx) -> bool:
 
 
 def _first_occ(targets: Sequence[Target]) -> int | None:
-    for t in targets:
-        if t.occurrences is not None:
-            return t.occurrences
-    return None
+    """The count every target shares, else None: each target keeps its own ("to steder i
+    § 72, i § 75" is two places in § 72 and one in § 75, not two in each)."""
+    counts = {t.occurrences for t in targets}
+    return counts.pop() if len(counts) == 1 else None
 
 
 def _pos(word: str | None) -> str:
