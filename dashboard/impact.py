@@ -62,6 +62,7 @@ HIT_COLUMNS = [
     "changes",
     "acts",
     "path",
+    "unofficial_changes",
 ]
 
 
@@ -73,6 +74,7 @@ def _via_impact_data(
     start: dt.date | None,
     end: dt.date | None,
     editorial: bool = False,
+    ahead: bool = True,
 ) -> tuple[ImpactGraph, Any, str]:
     """The graph stage's own I/O edge (`lovspor.impact_data`): graph at the version in force
     at the window's end, renumbered keys carried forward. Raises ImpactDataError."""
@@ -83,9 +85,9 @@ def _via_impact_data(
     from lovspor.impact_data import Window, impact_inputs, load_sources
 
     window = (
-        Window(laws=laws, in_force_from=start, in_force_to=end, editorial=editorial)
+        Window(laws=laws, in_force_from=start, in_force_to=end, editorial=editorial, ahead=ahead)
         if basis == "in_force"
-        else Window(laws=laws, date_from=start, date_to=end, editorial=editorial)
+        else Window(laws=laws, date_from=start, date_to=end, editorial=editorial, ahead=ahead)
     )
     with Session(engine(url)) as session:
         inputs = impact_inputs(session, window)
@@ -113,6 +115,7 @@ def impact_hits(
     end: dt.date | None = None,
     kinds: tuple[str, ...] = ("procedure",),
     editorial: bool = False,
+    ahead: bool = True,
 ) -> dict[str, Any]:
     """Ranked hits and the explaining path of each hit step by step, as DataFrames, plus
     how many changes were walked, which law versions the graph holds, and — when nothing
@@ -122,13 +125,15 @@ def impact_hits(
 
     empty = pd.DataFrame(columns=HIT_COLUMNS)
     try:
-        g, data, used = _via_impact_data(url, folder, laws, basis, start, end, editorial)
+        g, data, used = _via_impact_data(url, folder, laws, basis, start, end, editorial, ahead)
     except ImpactDataError as exc:
         return {
             "hits": empty,
             "steps": pd.DataFrame(columns=STEP_COLUMNS),
             "changes": 0,
             "editorial_left_out": 0,
+            "ahead": {},
+            "unofficial": 0,
             "graph": "",
             "message": str(exc),
             "nodes": 0,
@@ -161,6 +166,8 @@ def impact_hits(
         "steps": steps,
         "changes": len(inputs),
         "editorial_left_out": data.editorial_left_out,
+        "ahead": data.ahead,
+        "unofficial": sum(c.unofficial for c in inputs),
         "graph": used,
         "message": "",
         "nodes": len(g),

@@ -48,13 +48,16 @@ class ChangeInput:
     attribution: Attribution | None = None
     in_force: dt.date | None = None
     signed: dt.date | None = None
+    # an act not yet in any consolidated version: Lovspor's own reading (the look ahead)
+    unofficial: bool = False
 
     def describe(self) -> str:
         act = f" by {self.attribution.act_label}" if self.attribution else ""
         item = ""
         if self.attribution and self.attribution.item:
             item = f", {self.attribution.section}, nr. {self.attribution.item}"
-        return f"{self.law} {self.change.key} {self.change.kind.value}{act}{item}"
+        ahead = " (unofficial: not yet consolidated)" if self.unofficial else ""
+        return f"{self.law} {self.change.key} {self.change.kind.value}{act}{item}{ahead}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,7 @@ class ImpactHit:
     # every distinct path that reaches the node (best first, at most MAX_PATHS): a § that a
     # service and a cross-reference both lead to is two reasons, not one
     paths: tuple[tuple[PathStep, ...], ...] = ()
+    unofficial: int = 0  # how many of the changes are look-ahead (not yet consolidated)
 
     @property
     def explanation(self) -> str:
@@ -254,7 +258,7 @@ def impact(graph: ImpactGraph, changes: Sequence[ChangeInput],
             hops=a.hops, path=a.path, changes=tuple(c.describe() for c in cs),
             acts=tuple(acts), in_force=min(dates) if dates else None,
             signed=min(signed) if signed else None,
-            paths=_best_paths(a)))
+            paths=_best_paths(a), unofficial=sum(c.unofficial for c in cs)))
     hits.sort(key=lambda h: (h.tier != "direct", -h.score, h.hops, h.node))
     return hits
 
@@ -280,7 +284,7 @@ def export_gexf(graph: ImpactGraph, path: str | Path) -> None:
 
 
 CSV_COLUMNS = ("rank", "tier", "score", "hops", "kind", "node", "label", "in_force", "signed",
-               "changes", "acts", "path")
+               "changes", "acts", "path", "unofficial_changes")
 
 
 def step_record(s: PathStep) -> dict[str, object]:
@@ -297,6 +301,7 @@ def hit_record(rank: int, h: ImpactHit) -> dict[str, object]:
         "in_force": h.in_force.isoformat() if h.in_force else None,
         "signed": h.signed.isoformat() if h.signed else None,
         "changes": list(h.changes), "acts": list(h.acts), "path": h.explanation,
+        "unofficial_changes": h.unofficial,
         "paths": [[step_record(s) for s in p] for p in (h.paths or (h.path,))],
     }
 

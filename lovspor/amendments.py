@@ -53,6 +53,7 @@ from lawdiff.amend import (
 )
 from lawdiff.attribute import AttributedChange, Sunset, attribute, sunset_clauses
 from lawdiff.consolidate import apply_instructions, check_against, normalise
+from lawdiff.lookahead import PendingItem, changes_ahead, in_window
 from lawdiff.model import (
     ActRef,
     Attribution,
@@ -911,6 +912,57 @@ def consolidate_ahead(
         "removed": sorted(set(base) - {p.key for p in res.provisions}),
         "provisions": provisions,
     }
+
+
+@dataclass
+class Ahead:
+    """A law's look ahead: the changes of acts after its newest stored version (Lovspor's
+    unofficial reading), with what was left out and why."""
+
+    law: str
+    base_version_id: int
+    base_eli: str
+    changes: list[AttributedChange]
+    act_signed: dict[str, dt.date | None]  # act ELI → signing date
+    left_out: list[dict[str, Any]]  # items not applied: repealed, undated, after `until`
+    acts_not_stored: list[dict[str, Any]]
+
+
+def look_ahead(
+    session: Session,
+    slug: str,
+    until: dt.date | None = None,
+    *,
+    include_undated: bool = False,
+    acts: dict[str, StoredAct] | None = None,
+    cache_: ActCache | None = None,
+) -> Ahead | None:
+    """What the acts not yet incorporated in `slug`'s newest stored version will change, by
+    `until` (None: every dated item). None when the law has no stored version."""
+    chain = _chain(session, slug)
+    if chain is None or not chain.versions:
+        return None
+    vid, eli, doc_id, _ = chain.versions[-1]
+    newest = _doc(session, doc_id, eli)
+    acts = stored_acts(session) if acts is None else acts
+    cache_ = ActCache() if cache_ is None else cache_
+    pending, absent = _pending(session, chain, newest, acts, cache_)
+    left: list[dict[str, Any]] = []
+    usable: list[PendingItem] = []
+    for p in pending:
+        if p.repealed_by:
+            left.append(_item_dict(p, f"not applied: repealed by {p.repealed_by}"))
+        else:
+            usable.append(PendingItem(p.act, p.item))
+    keep, rest = in_window(usable, until, include_undated=include_undated)
+    by_item = {(p.act.eli, p.item.section, p.item.number): p for p in pending}
+    for item, why in rest:
+        left.append(_item_dict(by_item[(item.act.eli, item.item.section, item.item.number)],
+                               f"not applied: {why}"))
+    return Ahead(
+        slug, vid, eli, changes_ahead(newest.provisions, keep),
+        {p.act.eli: p.act.signed for p in pending}, left, absent,
+    )
 
 
 def check_pairs(session: Session, slug: str) -> dict[str, Any] | None:

@@ -251,3 +251,23 @@ def parse_date(value: str | None, name: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         fail(f"{name}: forventede en dato / expected a date as YYYY-MM-DD, fik / got {value!r}")
+
+
+
+def quarter(value: str | None, *, next_quarter: bool, name: str = "--quarter") -> (
+    tuple[dt.date, dt.date] | None
+):
+    """`--quarter 2017Q1` or `--next-quarter` (after `lovspor.dates.today()`) as (first day,
+    last day); None if neither is given."""
+    from lovspor import dates
+
+    if value and next_quarter:
+        fail(f"{name} og / and --next-quarter: vælg én / choose one")
+    try:
+        if next_quarter:
+            return dates.next_quarter(dates.today())
+        if value:
+            return dates.parse_quarter(value)
+    except ValueError as exc:
+        fail(f"{name if value else '--next-quarter'}: {exc}")
+    return None

@@ -19,7 +19,16 @@ from rich.console import Console
 from rich.table import Table
 
 from lovspor import __version__
-from lovspor.cliutil import DbOpt, JsonOpt, db_url, dump_json, fail, parse_date, warn
+from lovspor.cliutil import (
+    DbOpt,
+    JsonOpt,
+    db_url,
+    dump_json,
+    fail,
+    parse_date,
+    quarter,
+    warn,
+)
 
 err = Console(stderr=True)
 out = Console()
@@ -157,6 +166,8 @@ def _change_text(inputs, i: int, in_force: dt.date | None = None) -> str:  # typ
             key = f"{old} → {key}"
     text = f"{key} {KIND_DA.get(c.change.kind.value, c.change.kind.value)}"
     when = f"; i kraft / in force {in_force.isoformat()}" if in_force else ""
+    if c.unofficial:
+        when += "; uofficiel / unofficial"
     a = c.attribution
     if a is not None:
         where = f", {a.section}" if a.section else ""
@@ -212,6 +223,14 @@ def impact(
         "--in-force-from", help="Changes coming into force from this date.")] = None,
     in_force_to: Annotated[str | None, typer.Option(
         "--in-force-to", help="… up to this date.")] = None,
+    quarter_opt: Annotated[str | None, typer.Option(
+        "--quarter", help="Changes coming into force in this quarter (2017Q1); includes the "
+        "look ahead.")] = None,
+    next_quarter: Annotated[bool, typer.Option(
+        "--next-quarter", help="Changes coming into force in the next calendar quarter.")] = False,
+    ahead: Annotated[bool, typer.Option(
+        "--ahead/--no-ahead", help="Include amending acts no stored consolidated version has "
+        "incorporated yet (Lovspor's unofficial reading, marked so).")] = True,
     include_editorial: Annotated[bool, typer.Option(
         "--include-editorial", help="Also changes no amending act made (ministry renames, "
         "editorial corrections); left out by default.")] = False,
@@ -258,10 +277,16 @@ def impact(
             act_eli = resolve_eli(act)
         except NotFound as exc:
             fail(f"--act: {exc}")
+    q = quarter(quarter_opt, next_quarter=next_quarter)
+    if q is not None:
+        if in_force_from or in_force_to:
+            fail("--quarter/--next-quarter og / and --in-force-from/--in-force-to: vælg én / "
+                 "choose one")
+        in_force_from, in_force_to = q[0].isoformat(), q[1].isoformat()
     try:
         window = Window(tuple(law or ()), parse_date(date_from, "--from"), parse_date(date_to, "--to"),
                         act_eli, parse_date(in_force_from, "--in-force-from"),
-                        parse_date(in_force_to, "--in-force-to"), include_editorial)
+                        parse_date(in_force_to, "--in-force-to"), include_editorial, ahead)
         with session_scope(db_url(db, write=False)) as s:
             inputs = impact_inputs(s, window)
     except ImpactDataError as exc:
@@ -304,9 +329,16 @@ def impact(
                           "in_force_to": window.in_force_to},
                "graph_versions": versions, "changes": len(inputs.changes),
                "editorial_left_out": inputs.editorial_left_out,
+               "unofficial_changes": sum(c.unofficial for c in inputs.changes),
+               "ahead": inputs.ahead,
                "hits_total": len(hits), "hits": records,
                "report": _report_dict(report), "problems": sources.problems})
         return
+    for slug, a in inputs.ahead.items():
+        err.print(f"[yellow]Uofficielt / unofficial:[/] {slug}: {a['changes']} ændringer fra "
+                  f"ændringslove, der endnu ikke er indarbejdet i / changes from acts not yet in "
+                  f"{a['base']}: {', '.join(map(str, a['acts']))} (Lovspors egen konsolidering)",
+                  highlight=False)
     if inputs.editorial_left_out:
         err.print(f"[dim]{inputs.editorial_left_out} redaktionelle ændringer uden ændringslov "
                   "udeladt / editorial changes left out (--include-editorial)[/]")

@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -65,6 +66,9 @@ class Window:
     # changes no amending act made (ministry renames, editorial corrections in a
     # consolidation) are not impact: left out unless asked for
     editorial: bool = False
+    # the look ahead: acts no stored consolidated version incorporates yet, replayed by
+    # Lovspor (unofficial), selected by the same window
+    ahead: bool = True
 
     def __post_init__(self) -> None:
         modes = [self.date_from or self.date_to, self.act, self.in_force_from or self.in_force_to]
@@ -124,6 +128,8 @@ class ImpactInputs:
     law_titles: dict[str, str]
     changes: list[ChangeInput] = field(default_factory=list)
     editorial_left_out: int = 0  # changes in the window that no amending act made
+    # law → {"base": newest stored version, "changes": n, "acts": [...], "left_out": n}
+    ahead: dict[str, dict[str, object]] = field(default_factory=dict)
     # ChangeInput index → (old_key, new_key) as stored, where carried to the graph numbering
     original_keys: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
     change_versions: dict[int, str] = field(default_factory=dict)  # index → new version ELI
@@ -275,20 +281,22 @@ def impact_inputs(session: Session, window: Window) -> ImpactInputs:
     ids = {chain[0].law_id: slug for slug, chain in chains.items()}
     positions = {v.version_id: (slug, v) for slug, c in chains.items() for v in c}
     rows = _change_rows(session, window, [chains[s][0].law_id for s in window.laws])
+    ahead = _ahead(session, window, chains) if window.ahead else {}
     left_out = 0
     if not window.editorial:
         kept = [r for r in rows if r.attribution != "no_act"]
         left_out = len(rows) - len(kept)
-        if rows and not kept:
+        if rows and not kept and not any(a for a, _ in ahead.values()):
             raise ImpactDataError(
                 f"ingen ændringer / no changes for {window.describe()} made by an amending act: "
                 f"{left_out} redaktionelle ændringer (ingen ændringslov bag, fx ressortændringer) "
                 "er udeladt / editorial changes left out — vis dem med / show them with "
                 "--include-editorial")
         rows = kept
-    if not rows:
+    if not rows and not any(a for a, _ in ahead.values()):
         raise ImpactDataError(_no_changes_message(session, window))
-    newest: dict[str, int] = {}
+    newest: dict[str, int] = {slug: chains[slug][-1].position
+                              for slug, (a, _) in ahead.items() if a}
     for r in rows:
         slug, v = positions[r.new_version_id]
         newest[slug] = max(newest.get(slug, -1), v.position)
@@ -331,7 +339,67 @@ def impact_inputs(session: Session, window: Window) -> ImpactInputs:
         att = att or best_attribution(r)
         inputs.changes.append(ChangeInput(slug, moved, att, att.in_force if att else r.in_force,
                                           r.signed))
+    for slug, (changes, info) in sorted(ahead.items()):
+        if slug not in versions or versions[slug].position != chains[slug][-1].position:
+            continue  # the graph is not at the version the look ahead starts from
+        inputs.ahead[slug] = {**info, "changes": len(changes)}
+        for c, att, signed in changes:
+            inputs.change_versions[len(inputs.changes)] = f"{info['base']} + {att.act_label}"
+            inputs.changes.append(ChangeInput(slug, c.change, att, att.in_force, signed,
+                                              unofficial=True))
     return inputs
+
+
+AheadChange = tuple[Any, Any, dt.date | None]  # (AttributedChange, chosen Attribution, signed)
+
+
+def _ahead(session: Session, window: Window,
+           chains: Mapping[str, list[LawVersion]]) -> dict[str, tuple[list[AheadChange], dict]]:
+    """Per law: the look-ahead changes the window selects (attributed ones only: a change no
+    replayed item made is an artefact of the replay), and what the look ahead used."""
+    from lovspor.amendments import ActCache, look_ahead, stored_acts
+
+    acts = stored_acts(session)
+    if not acts:
+        return {}
+    cache_ = ActCache()
+    until = window.in_force_to if (window.in_force_from or window.in_force_to) else None
+    out: dict[str, tuple[list[AheadChange], dict]] = {}
+    for slug in (window.laws or tuple(chains)):
+        res = look_ahead(session, slug, until, acts=acts, cache_=cache_)
+        if res is None or not res.changes:
+            continue
+        picked: list[AheadChange] = []
+        for c in res.changes:
+            for att in c.attributions:
+                signed = res.act_signed.get(att.act_eli)
+                if _ahead_selected(window, att, signed):
+                    picked.append((c, att, signed))
+                    break
+        if not picked:
+            continue
+        out[slug] = (picked, {
+            "base": res.base_eli,
+            "acts": sorted({a.act_label for _c, a, _s in picked}),
+            "left_out": len(res.left_out),
+            "acts_not_stored": [a["eli"] for a in res.acts_not_stored],
+        })
+    return out
+
+
+def _ahead_selected(window: Window, att: Any, signed: dt.date | None) -> bool:
+    if window.act:
+        return att.act_eli == window.act
+    if window.in_force_from or window.in_force_to:
+        when = att.in_force
+        return when is not None and not (
+            (window.in_force_from and when < window.in_force_from)
+            or (window.in_force_to and when > window.in_force_to))
+    if window.date_from or window.date_to:
+        return signed is not None and not (
+            (window.date_from and signed < window.date_from)
+            or (window.date_to and signed > window.date_to))
+    return True
 
 
 def _change_rows(session: Session, window: Window, law_ids: Sequence[int]) -> list[ChangeRow]:

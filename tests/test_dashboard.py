@@ -338,6 +338,31 @@ def test_konsekvenser_shows_every_path_of_a_hit(db: str) -> None:
     assert html_of(at).count("<ol") >= 1 + int(many.iloc[0]["Veje"])
 
 
+def test_konsekvenser_next_quarter_includes_the_look_ahead(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Time frozen at 15 December 2016: next quarter is 2017Q1, when LOV 2016/1543 and the
+    other acts not yet in any stored lovbekendtgørelse come into force."""
+    monkeypatch.setenv("LOVSPOR_TODAY", "2016-12-15")
+    at = open_page("views/konsekvenser.py")
+    at.multiselect(key="laws").set_value([]).run()  # all laws
+    at.radio(key="basis").set_value("Træder i kraft næste kvartal").run()
+    assert not at.exception
+    assert any("1. januar 2017" in m.value and "31. marts 2017" in m.value for m in at.markdown)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Uofficielt" in warnings and "lov nr. 1543 af 13. december 2016" in warnings
+    hits = at.dataframe[0].value
+    assert (hits["Uofficielle"] > 0).any()
+    walked = _caption_count(at, "ændringer gennemgået")
+    at.checkbox(key="ahead").uncheck().run()
+    assert not at.exception
+    assert "Uofficielt" not in " ".join(w.value for w in at.warning)
+    fewer = _caption_count(at, "ændringer gennemgået")
+    assert fewer < walked
+    if at.dataframe:
+        assert (at.dataframe[0].value["Uofficielle"] == 0).all()
+
+
 def test_daekning_shows_versions_and_gaps(db: str) -> None:
     at = open_page("views/daekning.py")
     versions = at.dataframe[1].value

@@ -447,13 +447,15 @@ def test_e2e_editorial_changes_left_out_unless_asked(
                           .where(*window, ChangeRow.attribution == "no_act"))
     assert no_act, "the shared serviceloven chain has changes without an act (LBK 2015/1053)"
     data = serviceloven_2015_2016
-    assert data["changes"] == total - no_act and data["editorial_left_out"] == no_act
+    official = data["changes"] - data["unofficial_changes"]  # the look ahead comes on top
+    assert official == total - no_act and data["editorial_left_out"] == no_act
     res = runner.invoke(app, ["impact", "--law", LAW, "--from", "2015-01-01", "--to",
                               "2016-12-31", "--json", "--include-editorial", "--db", url,
                               "--impact-dir", str(impact_dir)])
     assert res.exit_code == 0, res.output
     every = json.loads(res.stdout)
-    assert every["changes"] == total and every["editorial_left_out"] == 0
+    assert every["changes"] - every["unofficial_changes"] == total
+    assert every["editorial_left_out"] == 0
     assert every["hits_total"] >= data["hits_total"]
 
 
@@ -474,6 +476,54 @@ def test_e2e_every_path_per_hit_with_in_force_dates(
     dated = [p for p in kle["paths"] if p[0]["in_force"]]
     assert dated and all(dt.date.fromisoformat(p[0]["in_force"]) for p in dated)
     assert any("i kraft / in force" in r for r in kle["readable_paths"])
+
+
+def _quarter(corpus_db: tuple[str, Path], *args: str) -> dict[str, Any]:
+    url, impact_dir = corpus_db
+    res = runner.invoke(app, ["impact", *args, "--json", "--db", url, "--impact-dir",
+                              str(impact_dir)])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def test_e2e_next_quarter_with_the_look_ahead(
+    corpus_db: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """2017Q1 as seen on 15 December 2016: the acts that no stored lovbekendtgørelse has
+    incorporated (LOV 2016/647, 1543, 1544, 1662 for serviceloven; LOV 2017/173 for
+    beskæftigelsesloven) are replayed by Lovspor, attributed to their items, marked."""
+    monkeypatch.setenv("LOVSPOR_TODAY", "2016-12-15")
+    nxt = _quarter(corpus_db, "--next-quarter")
+    assert (nxt["window"]["in_force_from"], nxt["window"]["in_force_to"]) == (
+        "2017-01-01", "2017-03-31")
+    assert nxt == _quarter(corpus_db, "--quarter", "2017Q1")
+    ahead = nxt["ahead"]
+    assert ahead["serviceloven"]["base"] == "lta/2016/1270"
+    assert "lov nr. 1543 af 13. december 2016" in ahead["serviceloven"]["acts"]
+    assert ahead["beskaeftigelsesloven"]["acts"] == ["lov nr. 173 af 20. februar 2017"]
+    assert nxt["unofficial_changes"] == sum(int(a["changes"]) for a in ahead.values()) > 0
+    marked = [h for h in nxt["hits"] if h["unofficial_changes"]]
+    assert marked
+    for h in marked:
+        assert any("(unofficial: not yet consolidated)" in c for c in h["changes"])
+        assert any("uofficiel / unofficial" in r for r in h["readable_paths"])
+    # every look-ahead change comes into force inside the quarter
+    for h in nxt["hits"]:
+        for p in h["paths"]:
+            if "unofficial" in p[0]["label"]:
+                assert "2017-01-01" <= p[0]["in_force"] <= "2017-03-31", p[0]
+    official = _quarter(corpus_db, "--quarter", "2017Q1", "--no-ahead")
+    assert official["unofficial_changes"] == 0 and official["ahead"] == {}
+    assert official["changes"] == nxt["changes"] - nxt["unofficial_changes"]
+
+
+def test_quarter_arguments_are_checked(corpus_db: tuple[str, Path]) -> None:
+    url, impact_dir = corpus_db
+    for args, needle in ((["--quarter", "2017Q5"], "YYYYQn"),
+                         (["--quarter", "2017Q1", "--next-quarter"], "choose one"),
+                         (["--quarter", "2017Q1", "--in-force-from", "2017-01-01"], "choose one")):
+        res = runner.invoke(app, ["impact", *args, "--db", url, "--impact-dir", str(impact_dir)])
+        assert res.exit_code == 1 and needle in res.stderr, (args, res.stderr)
 
 
 def test_e2e_xref_hits_rank_below_direct(serviceloven_2015_2016: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import data, exports, ui
 from dashboard import format as fmt
 from dashboard.impact import HIT_KIND_DA, dot_graph, impact_hits, relation_da, score_words
+from lovspor.dates import next_quarter, today
 
 st.title("Konsekvenser")
 st.caption(
@@ -34,25 +35,45 @@ with st.container(border=True):
         "Lov", list(names), default=[ui.default_law(url, lw)], format_func=names.get, key="laws", placeholder="Vælg …"
     )
     basis_label = c2.radio(
-        "Ændringer", ["Underskrevet i perioden", "Træder i kraft i vinduet"], key="basis",
+        "Ændringer",
+        ["Underskrevet i perioden", "Træder i kraft i vinduet", "Træder i kraft næste kvartal"],
+        key="basis",
     )
     basis = "in_force" if basis_label.startswith("Træder") else "signed"
-    lo, hi = data.change_span(url)
-    hi = hi or dt.date.today()
-    period = c3.date_input(
-        "Periode",
-        value=(max(lo or hi, hi - dt.timedelta(days=365)), hi),
-        min_value=dt.date(1990, 1, 1),
-        max_value=dt.date(2100, 12, 31),
-        format="DD.MM.YYYY",
-        key="period",
-    )
+    if basis_label.endswith("næste kvartal"):
+        try:
+            period = next_quarter(today())
+        except ValueError as exc:
+            st.error(str(exc))
+            st.stop()
+        c3.markdown(
+            f"**Næste kvartal:** {fmt.danish_date(period[0])} – {fmt.danish_date(period[1])}"
+        )
+    else:
+        lo, hi = data.change_span(url)
+        hi = hi or today()
+        period = c3.date_input(
+            "Periode",
+            value=(max(lo or hi, hi - dt.timedelta(days=365)), hi),
+            min_value=dt.date(1990, 1, 1),
+            max_value=dt.date(2100, 12, 31),
+            format="DD.MM.YYYY",
+            key="period",
+        )
     kinds = st.multiselect(
         "Vis",
         list(HIT_KIND_DA),
         default=["procedure", "service"],
         format_func=HIT_KIND_DA.get,
         key="kinds", placeholder="Vælg …",
+    )
+    ahead = st.checkbox(
+        "Medtag ændringslove, der endnu ikke er indarbejdet (uofficielt)",
+        value=True,
+        key="ahead",
+        help="Vedtagne ændringslove, som ingen gemt lovbekendtgørelse har indarbejdet endnu. "
+        "Lovspor anvender selv deres ændringsnumre på den nyeste version (uofficiel "
+        "konsolidering); ændringerne er mærket som uofficielle.",
     )
     editorial = st.checkbox(
         "Medtag redaktionelle ændringer",
@@ -64,11 +85,17 @@ with st.container(border=True):
 
 start, end = (period[0], period[1]) if len(period) == 2 else (period[0] if period else None, None)
 slugs = tuple(str(lw.set_index("id").loc[int(i), "slug"]) for i in law_ids)
-res = impact_hits(url, str(folder), slugs, basis, start, end, tuple(kinds), editorial)
+res = impact_hits(url, str(folder), slugs, basis, start, end, tuple(kinds), editorial, ahead)
 hits, steps = res["hits"], res["steps"]
 if res["message"]:
     st.info(res["message"])
     st.stop()
+for slug, a in res["ahead"].items():
+    st.warning(
+        f"**Uofficielt:** {a['changes']} ændringer i {slug} kommer fra ændringslove, der endnu "
+        f"ikke er indarbejdet i {a['base']} ({', '.join(map(str, a['acts']))}). Lovspor har "
+        "selv anvendt ændringsnumrene; det er ikke den officielle tekst."
+    )
 left_out = (
     f" · {res['editorial_left_out']} redaktionelle ændringer udeladt"
     if res["editorial_left_out"]
@@ -90,6 +117,7 @@ view = pd.DataFrame(
         "Point": hits["score"],
         "Ikrafttræden": [fmt.danish_date(d, "") for d in hits["in_force"]],
         "Ændringslove": [" · ".join(a) for a in hits["acts"]],
+        "Uofficielle": [int(n) for n in hits["unofficial_changes"]],
         "Veje": [int(paths_per_hit.get(r, 1)) for r in hits["rank"]],
         "Forklaring": hits["path"],
     }
