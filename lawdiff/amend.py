@@ -948,39 +948,33 @@ def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
     if (m := _RE_INSERT_AFTER.match(sk)) and re.match(
         r"^(?:og\s+)?(?:efter|før|foran)\s", sk, re.IGNORECASE
     ):
-        return [
-            _insert_after(
-                ctx,
-                m.group("t0"),
-                m.group("pos"),
-                m.group("anchor"),
-                m.group("rest"),
-                m.group("q"),
-                index,
-            )
-        ]
+        return _insert_after(
+            ctx,
+            m.group("t0"),
+            m.group("pos"),
+            m.group("anchor"),
+            m.group("rest"),
+            m.group("q"),
+            index,
+        )
     if m := _RE_INSERT_AS.match(sk):
-        return [_insert_as(ctx, m, index)]
+        return _insert_as(ctx, m, index)
     if m := _RE_AS_FIRST.match(sk):
-        return [_insert_as(ctx, m, index)]
+        return _insert_as(ctx, m, index)
     if m := _RE_INSERT_AFTER.match(sk):
-        return [
-            _insert_after(
-                ctx,
-                m.group("t0"),
-                m.group("pos"),
-                m.group("anchor"),
-                m.group("rest"),
-                m.group("q"),
-                index,
-            )
-        ]
+        return _insert_after(
+            ctx,
+            m.group("t0"),
+            m.group("pos"),
+            m.group("anchor"),
+            m.group("rest"),
+            m.group("q"),
+            index,
+        )
     if m := _RE_INSERT_AFTER2.match(sk):
-        return [
-            _insert_after(
-                ctx, m.group("t"), m.group("pos"), m.group("anchor"), "", m.group("q"), index
-            )
-        ]
+        return _insert_after(
+            ctx, m.group("t"), m.group("pos"), m.group("anchor"), "", m.group("q"), index
+        )
     if m := _RE_INSERT_BARE.match(sk):
         t = _targets(ctx, m.group("t"))
         text, provs = new_text(m.group("q"))
@@ -1078,8 +1072,10 @@ def _what(what: str) -> tuple[int, list[str]]:
     raise _Unparsed(f"insert 'som {what}' not understood")
 
 
-def _insert_as(ctx: _Ctx, m: re.Match[str], index: int) -> Instruction:
-    """ "I § 55 indsættes [efter stk. 3] som [nyt] stk. 4:" and the punktum variants."""
+def _insert_as(ctx: _Ctx, m: re.Match[str], index: int) -> list[Instruction]:
+    """ "I § 55 indsættes [efter stk. 3] som [nyt] stk. 4:" and the punktum variants; under
+    several targets ("I § 9, stk. 2, og § 11, stk. 3, indsættes som 5. pkt.:") one insertion
+    under each."""
     gd = m.groupdict()
     level, values = _what(gd["what"])
     if level == 0 and not _TRIM.sub("", gd["t"] or "") and values:
@@ -1087,26 +1083,38 @@ def _insert_as(ctx: _Ctx, m: re.Match[str], index: int) -> Instruction:
             (ctx.quotes[int(gd["q"])], ()) if gd.get("q") else (ctx.new_text, ctx.new_provisions)
         )
         keys = tuple(f"§ {v}" for v in values)
-        return Instruction(
-            ctx.section,
-            ctx.item,
-            index,
-            Action.INSERT,
-            tuple(Target(k) for k in keys),
-            new_text=text,
-            new_provisions=tuple(provs),
-            position="as",
-            new_keys=keys,
-            raw=ctx.raw,
-        )
+        return [
+            Instruction(
+                ctx.section,
+                ctx.item,
+                index,
+                Action.INSERT,
+                tuple(Target(k) for k in keys),
+                new_text=text,
+                new_provisions=tuple(provs),
+                position="as",
+                new_keys=keys,
+                raw=ctx.raw,
+            )
+        ]
     t = _targets(ctx, _strip_in_chapter(gd["t"]))
+    return [_insert_as_under(ctx, gd, level, values, parent_t, index) for parent_t in t]
+
+
+def _insert_as_under(
+    ctx: _Ctx,
+    gd: dict[str, str | None],
+    level: int,
+    values: list[str],
+    parent_t: Target,
+    index: int,
+) -> Instruction:
     q = gd.get("q")
-    parent_t = t[0]
     anchor = None
     if gd.get("anchor"):
-        sub = parse_targets(gd.get("anchor"), _path_of(parent_t))
+        sub = parse_targets(gd["anchor"] or "", _path_of(parent_t))
         if not sub:
-            raise _Unparsed(f"insert anchor not understood: {m.group('anchor')!r}")
+            raise _Unparsed(f"insert anchor not understood: {gd['anchor']!r}")
         anchor = sub
     if q is not None:
         text, provs = ctx.quotes[int(q)], ()
@@ -1116,7 +1124,7 @@ def _insert_as(ctx: _Ctx, m: re.Match[str], index: int) -> Instruction:
     else:
         raise _Unparsed("no new text for the insertion")
     pos = _pos(gd.get("pos")) if anchor else "as"
-    targets = anchor or t
+    targets = anchor or [parent_t]
     if level == 4:
         new_pkt = _pkt_int(values[0]) if values else None
         if new_pkt is None and anchor and anchor[0].pkt is not None:
@@ -1204,11 +1212,13 @@ def _rekey_new(
 
 def _insert_after(
     ctx: _Ctx, t0: str | None, pos: str, anchor: str, rest: str, q: str | None, index: int
-) -> Instruction:
+) -> list[Instruction]:
     """ "Efter § 81 indsættes:", "I kapitel 5 indsættes efter § 28:", "Før § 50 indsættes
-    som overskrift:", "Efter kapitel 9 a indsættes:"."""
+    som overskrift:", "Efter kapitel 9 a indsættes:". A relative anchor under several
+    targets ("I § 9, stk. 2, og § 11, stk. 3, indsættes efter 4. pkt.:") is one insertion
+    under each."""
     anchor = _strip_in_chapter(anchor)
-    base = _path_of(ctx.base[0]) if ctx.base else None
+    bases = [_path_of(ctx.base[0])] if ctx.base else []
     if (
         t0
         and _TRIM.sub("", t0)
@@ -1216,10 +1226,11 @@ def _insert_after(
     ):
         prefix = parse_targets(t0)
         if prefix:
-            base = _path_of(prefix[0])
-    targets = parse_targets(anchor) or (parse_targets(anchor, base) if base else None)
-    if not targets:
+            bases = [_path_of(p) for p in prefix]
+    groups = [t] if (t := parse_targets(anchor)) else [parse_targets(anchor, b) for b in bases]
+    if not groups or not all(groups):
         raise _Unparsed(f"insert anchor not understood: {anchor!r}")
+    targets = groups[0]
     rest = _TRIM.sub("", rest or "")
     if q is not None and _BEFORE_HEADING_END.search(rest):
         # "Efter § 123 c indsættes før overskriften »Voksne«:": the quote names the heading;
@@ -1244,6 +1255,22 @@ def _insert_after(
         text, provs = ctx.new_text, ctx.new_provisions
     else:
         raise _Unparsed("no new text for the insertion")
+    return [
+        _inserted_after(ctx, targets, pos, rest, text, provs, index)
+        for targets in groups
+        if targets
+    ]
+
+
+def _inserted_after(
+    ctx: _Ctx,
+    targets: list[Target],
+    pos: str,
+    rest: str,
+    text: str | None,
+    provs: Sequence[Provision],
+    index: int,
+) -> Instruction:
     kind_targets = targets
     new_pkt = None
     if rest.lower().startswith("som"):

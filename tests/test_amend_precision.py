@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lawdiff.amend import Action, Instruction, TargetKind, parse_amending_act, parse_definition
+from lawdiff.consolidate import apply_instructions
+from lawdiff.model import Level, Provision
 from lawdiff.parse import parse_document
 
 
@@ -172,3 +174,48 @@ def test_count_of_a_single_phrase_still_applies() -> None:
     (i,) = parse("To steder i § 58 a, stk. 3, 1. pkt., der bliver stk. 4, 1. pkt., udgår »x«.")
     assert occ(i) == [("§ 58 a, stk. 3, 1. pkt. (bliver § 58 a, stk. 4)", 2)]
     assert i.occurrences == 2
+
+
+# --- 4. a relative anchor under several targets is an insertion under each ------------------
+
+
+def P(key: str, text: str = "") -> Provision:
+    level = {"§": Level.PARAGRAF, "stk.": Level.STK}
+    last = key.rsplit(", ", 1)[-1]
+    parent = key.rsplit(", ", 1)[0] if ", " in key else None
+    return Provision(key, level[last.split(" ")[0]], last.split(" ", 1)[1], "", parent, text, 0)
+
+
+def test_insert_after_punktum_under_two_targets() -> None:
+    a, b = parse("I § 9, stk. 2, og § 11, stk. 3, indsættes efter 4. pkt.:", new_text="Ny.")
+    for ins, key in ((a, "§ 9, stk. 2, 4. pkt."), (b, "§ 11, stk. 3, 4. pkt.")):
+        assert (ins.action, keys(ins), ins.position, ins.new_pkt) == (
+            Action.INSERT,
+            [key],
+            "after",
+            5,
+        )
+        assert ins.new_text == "Ny."
+    # the consolidator applies both (it places an insertion by its first target)
+    base = (
+        P("§ 9"), P("§ 9, stk. 1", "A."), P("§ 9, stk. 2", "A. B. C. D. E."),
+        P("§ 11"), P("§ 11, stk. 3", "F. G. H. I."),
+    )  # fmt: skip
+    res = apply_instructions(base, [a, b])
+    assert not res.failed, res.failed
+    got = {p.key: p.text for p in res.provisions}
+    assert got["§ 9, stk. 2"] == "A. B. C. D. Ny. E."
+    assert got["§ 11, stk. 3"] == "F. G. H. I. Ny."
+
+
+def test_insert_as_under_two_targets() -> None:
+    a, b = parse("I § 9, stk. 2, og § 11, stk. 3, indsættes som 5. pkt.:", new_text="Ny.")
+    assert [(keys(a), a.position, a.new_pkt), (keys(b), b.position, b.new_pkt)] == [
+        (["§ 9, stk. 2"], "as", 5),
+        (["§ 11, stk. 3"], "as", 5),
+    ]
+    c, d = parse("I § 9 og § 11 indsættes efter stk. 2 som nyt stk. 3:", new_text="Ny.")
+    assert [(keys(c), c.new_keys), (keys(d), d.new_keys)] == [
+        (["§ 9, stk. 2"], ("§ 9, stk. 3",)),
+        (["§ 11, stk. 2"], ("§ 11, stk. 3",)),
+    ]
