@@ -965,6 +965,29 @@ def look_ahead(
     )
 
 
+def ahead_selected(
+    att: Attribution,
+    signed: dt.date | None,
+    *,
+    act: str | None = None,
+    in_force: tuple[dt.date | None, dt.date | None] = (None, None),
+    signed_in: tuple[dt.date | None, dt.date | None] = (None, None),
+) -> bool:
+    """Whether a look-ahead change's item falls in a window: by act, by the item's in-force
+    date, or by the act's signing date (the same selections the stored changes offer)."""
+
+    def inside(day: dt.date | None, lo: dt.date | None, hi: dt.date | None) -> bool:
+        return day is not None and not ((lo and day < lo) or (hi and day > hi))
+
+    if act:
+        return att.act_eli == act
+    if in_force != (None, None):
+        return inside(att.in_force, *in_force)
+    if signed_in != (None, None):
+        return inside(signed, *signed_in)
+    return True
+
+
 def check_pairs(session: Session, slug: str) -> dict[str, Any] | None:
     """Replay every consecutive stored pair whose previous version and incorporated acts are
     all stored, and compare with the real next version provision by provision."""

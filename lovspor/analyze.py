@@ -722,6 +722,44 @@ class StoredChange:
     act_item: str | None = None
     attribution_note: str | None = None
     attributions: tuple[Attribution, ...] = ()  # every item behind it (first = act_* columns)
+    unofficial: bool = False  # the look ahead: an act not yet in a stored consolidated version
+
+
+def ahead_changes(
+    db_url: str,
+    law: str,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    in_force_from: dt.date | None = None,
+    in_force_to: dt.date | None = None,
+) -> tuple[list[StoredChange], str | None]:
+    """The look ahead of one law as StoredChanges (old = the newest stored version, new =
+    that version plus the pending acts), selected like `stored_changes` (signing date of the
+    act) or by in-force window; and the base version's ELI (None: no stored version)."""
+    from lovspor.amendments import ahead_selected, look_ahead
+
+    until = in_force_to if (in_force_from or in_force_to) else None
+    with session_scope(db_url) as s:
+        res = look_ahead(s, law, until)
+    if res is None:
+        return [], None
+    out: list[StoredChange] = []
+    for c in res.changes:
+        picked = [a for a in c.attributions
+                  if ahead_selected(a, res.act_signed.get(a.act_eli),
+                                    in_force=(in_force_from, in_force_to),
+                                    signed_in=(date_from, date_to))]
+        if not picked:
+            continue
+        best = picked[0]
+        out.append(StoredChange(
+            law, res.base_eli, f"{res.base_eli}+uofficiel", res.act_signed.get(best.act_eli),
+            best.in_force, c.change, best.act_eli, best.act_label, "exact", best.section,
+            best.item, "Lovspor's unofficial consolidation: not yet in a consolidated version",
+            tuple(picked), unofficial=True,
+        ))
+    return out, res.base_eli
 
 
 def stored_changes(
@@ -729,8 +767,12 @@ def stored_changes(
     law: str,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    *,
+    in_force_from: dt.date | None = None,
+    in_force_to: dt.date | None = None,
 ) -> list[StoredChange]:
-    """Changes of one law from the database, by the newer version's signing date."""
+    """Changes of one law from the database, by the newer version's signing date (and, if
+    given, by the change's in-force date)."""
     from sqlalchemy.orm import aliased
 
     from lawdiff.model import ChangeKind, TokenOp
@@ -748,6 +790,10 @@ def stored_changes(
         q = q.where(ChangeRow.signed >= date_from)
     if date_to:
         q = q.where(ChangeRow.signed <= date_to)
+    if in_force_from:
+        q = q.where(ChangeRow.in_force >= in_force_from)
+    if in_force_to:
+        q = q.where(ChangeRow.in_force <= in_force_to)
     out: list[StoredChange] = []
     with session_scope(db_url) as s:
         atts: dict[int, list[Attribution]] = {}
@@ -793,6 +839,15 @@ def stored_changes(
                 )
             )
     return out
+
+
+def provision_exists(db_url: str, slug: str, key: str) -> bool:
+    """Whether any stored version of the law has the provision (a `--provision` typo must be
+    an error, not an empty list)."""
+    with session_scope(db_url) as s:
+        q = (select(func.count()).select_from(ProvisionRow).join(Law, Law.id == ProvisionRow.law_id)
+             .where(Law.slug == slug, ProvisionRow.key == key))
+        return bool(s.scalar(q))
 
 
 def law_exists(db_url: str, slug: str) -> bool:

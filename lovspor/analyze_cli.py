@@ -17,13 +17,13 @@ from rich.console import Console
 from rich.table import Table
 
 from lovspor import __version__
-from lovspor.cliutil import DbOpt, JsonOpt, db_url, dump_json, err, fail, parse_date
+from lovspor.cliutil import DbOpt, JsonOpt, db_url, dump_json, err, fail, parse_date, quarter
 from lovspor.failures import EXIT_PARTIAL
 
 out = Console()
 
 STATS_FORMAT = "lovspor.stats/1"
-CHANGES_FORMAT = "lovspor.changes/1"
+CHANGES_FORMAT = "lovspor.changes/2"  # 2: the look ahead (unofficial rows), in-force window, provision
 
 
 # --- analyze -----------------------------------------------------------------------------
@@ -287,19 +287,73 @@ def changes(
     law: Annotated[str, typer.Option("--law", help="Law slug, e.g. serviceloven.")],
     date_from: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD")] = None,
+    in_force_from: Annotated[
+        str | None, typer.Option("--in-force-from", help="Changes in force from YYYY-MM-DD.")
+    ] = None,
+    in_force_to: Annotated[
+        str | None, typer.Option("--in-force-to", help="… up to YYYY-MM-DD.")
+    ] = None,
+    quarter_opt: Annotated[
+        str | None, typer.Option("--quarter", help="Coming into force in this quarter (2017Q1).")
+    ] = None,
+    next_quarter: Annotated[
+        bool, typer.Option("--next-quarter", help="Coming into force in the next quarter.")
+    ] = False,
+    provision: Annotated[
+        str | None,
+        typer.Option("--provision", "-p", help='Only this provision and what is under it ("§ 41").'),
+    ] = None,
+    ahead: Annotated[
+        bool,
+        typer.Option(
+            "--ahead/--no-ahead",
+            help="Include acts no stored consolidated version has incorporated yet (Lovspor's "
+            "unofficial reading, marked so).",
+        ),
+    ] = True,
     json_out: JsonOpt = False,
     db: DbOpt = None,
 ) -> None:
-    """Stored changes of one law, by the signing date of the version that brought them, each
-    with its provenance: amending act, § and item, in-force date, confidence."""
+    """Stored changes of one law, by the signing date of the version that brought them (or
+    by in-force date), each with its provenance: amending act, § and item, in-force date,
+    confidence; then the look ahead (acts not yet consolidated), marked unofficial."""
     from lawdiff.diff import change_to_dict
+    from lawdiff.keys import ProvisionKey
     from lovspor.amendments import attribution_dict, provenance_line
-    from lovspor.analyze import law_exists, stored_changes
+    from lovspor.analyze import ahead_changes, law_exists, provision_exists, stored_changes
 
     url = db_url(db, write=False)
     if not law_exists(url, law):
         fail(f"unknown law {law!r} (see `lovspor laws`)")
-    rows = stored_changes(url, law, parse_date(date_from, "--from"), parse_date(date_to, "--to"))
+    q = quarter(quarter_opt, next_quarter=next_quarter)
+    if q is not None:
+        if in_force_from or in_force_to:
+            fail("--quarter/--next-quarter og / and --in-force-from/--in-force-to: vælg én / "
+                 "choose one")
+        in_force_from, in_force_to = q[0].isoformat(), q[1].isoformat()
+    window = {
+        "date_from": parse_date(date_from, "--from"),
+        "date_to": parse_date(date_to, "--to"),
+        "in_force_from": parse_date(in_force_from, "--in-force-from"),
+        "in_force_to": parse_date(in_force_to, "--in-force-to"),
+    }
+    wanted = None
+    if provision is not None:
+        wanted = ProvisionKey.parse(provision)
+    rows = stored_changes(
+        url, law, window["date_from"], window["date_to"],
+        in_force_from=window["in_force_from"], in_force_to=window["in_force_to"],
+    )  # fmt: skip
+    if ahead:
+        more, _base = ahead_changes(url, law, **window)
+        rows += more
+    if wanted is not None:
+        rows = [r for r in rows if any(
+            k is not None and (k == wanted.text or k.startswith(wanted.text + ","))
+            for k in (r.change.old_key, r.change.new_key))]  # fmt: skip
+        if not rows and not provision_exists(url, law, wanted.text):
+            fail(f"--provision: {law} har ingen / has no {wanted.text!r} i nogen gemt version / "
+                 'in any stored version (skriv fx / write e.g. "§ 41" or "§ 41, stk. 2")')
     if json_out:
         dump_json(
             {
@@ -307,11 +361,16 @@ def changes(
                 "law": law,
                 "from": date_from,
                 "to": date_to,
+                "in_force_from": in_force_from,
+                "in_force_to": in_force_to,
+                "provision": wanted.text if wanted else None,
+                "unofficial_count": sum(r.unofficial for r in rows),
                 "count": len(rows),
                 "changes": [
                     {
                         "old_version": r.old_eli,
                         "new_version": r.new_eli,
+                        "unofficial": r.unofficial,
                         "signed": r.signed,
                         **change_to_dict(r.change),
                         **attribution_dict(r.attribution, r.attributions, r.attribution_note),
@@ -340,7 +399,15 @@ def changes(
             flush()
             batch = []
             pair = (r.old_eli, r.new_eli)
-            sys.stdout.write(f"=== {r.old_eli} → {r.new_eli} (underskrevet {r.signed}) ===\n")
+            if r.unofficial:
+                sys.stdout.write(
+                    f"=== UOFFICIELT / UNOFFICIAL: {r.old_eli} + ændringslove, der endnu ikke er "
+                    "indarbejdet (Lovspors egen konsolidering) ===\n"
+                )
+            else:
+                sys.stdout.write(
+                    f"=== {r.old_eli} → {r.new_eli} (underskrevet {r.signed}) ===\n"
+                )
         batch.append(r.change)
         lines[id(r.change)] = provenance_line(r.attribution, r.attributions, r.attribution_note)
     flush()

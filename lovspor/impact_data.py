@@ -388,18 +388,11 @@ def _ahead(session: Session, window: Window,
 
 
 def _ahead_selected(window: Window, att: Any, signed: dt.date | None) -> bool:
-    if window.act:
-        return att.act_eli == window.act
-    if window.in_force_from or window.in_force_to:
-        when = att.in_force
-        return when is not None and not (
-            (window.in_force_from and when < window.in_force_from)
-            or (window.in_force_to and when > window.in_force_to))
-    if window.date_from or window.date_to:
-        return signed is not None and not (
-            (window.date_from and signed < window.date_from)
-            or (window.date_to and signed > window.date_to))
-    return True
+    from lovspor.amendments import ahead_selected
+
+    return ahead_selected(att, signed, act=window.act,
+                          in_force=(window.in_force_from, window.in_force_to),
+                          signed_in=(window.date_from, window.date_to))
 
 
 def _change_rows(session: Session, window: Window, law_ids: Sequence[int]) -> list[ChangeRow]:

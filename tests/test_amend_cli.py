@@ -116,7 +116,7 @@ def test_missing_act_is_reported_then_attributed(db: DB) -> None:
 
 def test_changes_show_81_a_provenance(db: DB) -> None:
     doc = json.loads(run("changes", "--law", "serviceloven", "--json", "--db", db.url).stdout)
-    assert doc["format"] == "lovspor.changes/1"
+    assert doc["format"] == "lovspor.changes/2"
     (c,) = [c for c in doc["changes"] if c["new_key"] == "§ 81 a"]
     assert c["kind"] == "inserted" and c["new_version"] == "lta/2016/1270"
     assert (c["act_eli"], c["act_section"], c["act_item"]) == ("lta/2016/171", "§ 1", "1")
@@ -127,6 +127,44 @@ def test_changes_show_81_a_provenance(db: DB) -> None:
     assert no_act and all(x["attribution_note"] for x in no_act)
     text = run("changes", "--law", "serviceloven", "--from", "2016-01-01", "--db", db.url).stdout
     assert "↳ lov nr. 171 af 27. februar 2016, § 1, nr. 1 (i kraft 2016-03-01; exact)" in text
+
+
+def test_changes_next_quarter_includes_the_look_ahead(
+    db: DB, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """15 December 2016: next quarter is 2017Q1. Serviceloven's newest stored version (LBK
+    2016/1270) does not incorporate LOV 2016/1662 § 1, nr. 1, which inserts § 63 a from 1
+    January 2017: `changes` shows it, attributed to that item and marked unofficial."""
+    monkeypatch.setenv("LOVSPOR_TODAY", "2016-12-15")
+    base = ("changes", "--law", "serviceloven", "--json", "--db", db.url)
+    doc = json.loads(run(*base, "--next-quarter").stdout)
+    assert (doc["in_force_from"], doc["in_force_to"]) == ("2017-01-01", "2017-03-31")
+    assert doc == json.loads(run(*base, "--quarter", "2017Q1").stdout)
+    ahead = [c for c in doc["changes"] if c["unofficial"]]
+    assert ahead and doc["unofficial_count"] == len(ahead)
+    assert all(c["old_version"] == "lta/2016/1270" for c in ahead)
+    assert all("2017-01-01" <= c["in_force"] <= "2017-03-31" for c in doc["changes"])
+    (ins,) = [c for c in ahead if c["new_key"] == "§ 63 a"]
+    assert ins["kind"] == "inserted"
+    assert (ins["act_eli"], ins["act_section"], ins["act_item"]) == ("lta/2016/1662", "§ 1", "1")
+    official = json.loads(run(*base, "--quarter", "2017Q1", "--no-ahead").stdout)
+    assert official["unofficial_count"] == 0
+    assert len(official["changes"]) == len(doc["changes"]) - len(ahead)
+    text = run("changes", "--law", "serviceloven", "--quarter", "2017Q1", "--db", db.url).stdout
+    assert "UOFFICIELT / UNOFFICIAL: lta/2016/1270" in text
+
+
+def test_changes_of_one_provision(db: DB) -> None:
+    base = ("changes", "--law", "serviceloven", "--json", "--db", db.url)
+    doc = json.loads(run(*base, "--provision", "§ 81 a").stdout)
+    keys = {c["new_key"] or c["old_key"] for c in doc["changes"]}
+    assert keys == {"§ 81 a", "§ 81 a, stk. 1", "§ 81 a, stk. 2"}
+    assert doc["provision"] == "§ 81 a"
+    ahead_only = json.loads(run(*base, "-p", "§63 a").stdout)  # exists only in the look ahead
+    assert ahead_only["count"] and all(c["unofficial"] for c in ahead_only["changes"])
+    res = CliRunner().invoke(_app(), ["changes", "--law", "serviceloven", "-p", "§ 9999",
+                                      "--db", db.url])
+    assert res.exit_code == 1 and "§ 9999" in res.stderr
 
 
 def test_diff_shows_provenance(db: DB) -> None:

@@ -130,8 +130,10 @@ def test_cli_diff_changes_analyze(analysed: str, retsinfo: Path) -> None:
         ["changes", "--law", "serviceloven", "--from", "2016-01-01", "--json", "--db", analysed],
     )
     doc = json.loads(r.stdout)
-    assert doc["format"] == "lovspor.changes/1"
-    assert {c["new_version"] for c in doc["changes"]} == {"lta/2016/1270"}
+    assert doc["format"] == "lovspor.changes/2"
+    assert {c["new_version"] for c in doc["changes"] if not c["unofficial"]} == {"lta/2016/1270"}
+    # acts signed in 2016 after LBK 2016/1270 (LOV 2016/1543, …): the look ahead from it
+    assert {c["old_version"] for c in doc["changes"] if c["unofficial"]} == {"lta/2016/1270"}
     assert r.exit_code == 0
     r = CliRunner().invoke(_app(), ["analyze", "--json", "--db", analysed])
     assert r.exit_code == 0 and json.loads(r.stdout)["pairs_done"] == 0
