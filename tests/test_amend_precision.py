@@ -36,6 +36,7 @@ def act_item(retsinfo: Path, eli: str, section: str, number: str):
 
 
 def test_lettered_i_paragraph_rewritten() -> None:
+    # lov nr. 628 af 14. juni 2011, § 1, nr. 15 (in ../shared/corpus, not in retsinfo)
     (i,) = parse("§ 96 i affattes således:", new_text="Ny tekst.")
     assert i.action is Action.REWRITE
     assert keys(i) == ["§ 96 i"]
@@ -187,6 +188,7 @@ def P(key: str, text: str = "") -> Provision:
 
 
 def test_insert_after_punktum_under_two_targets() -> None:
+    # lov nr. 174 af 4. marts 2011, § 1, nr. 15 (in ../shared/corpus, not in retsinfo)
     a, b = parse("I § 9, stk. 2, og § 11, stk. 3, indsættes efter 4. pkt.:", new_text="Ny.")
     for ins, key in ((a, "§ 9, stk. 2, 4. pkt."), (b, "§ 11, stk. 3, 4. pkt.")):
         assert (ins.action, keys(ins), ins.position, ins.new_pkt) == (
@@ -208,11 +210,18 @@ def test_insert_after_punktum_under_two_targets() -> None:
     assert got["§ 11, stk. 3"] == "F. G. H. I. Ny."
 
 
-def test_insert_as_under_two_targets() -> None:
-    a, b = parse("I § 9, stk. 2, og § 11, stk. 3, indsættes som 5. pkt.:", new_text="Ny.")
-    assert [(keys(a), a.position, a.new_pkt), (keys(b), b.position, b.new_pkt)] == [
-        (["§ 9, stk. 2"], "as", 5),
-        (["§ 11, stk. 3"], "as", 5),
+def test_insert_as_under_several_targets() -> None:
+    # lov nr. 174 af 4. marts 2011, § 1, nr. 17; lov nr. 1500 af 18. december 2013, § 1, nr. 7
+    got = parse("I § 10, stk. 1, 2 og 4, indsættes som 5. pkt.:", new_text="Ny.")
+    assert [(keys(i), i.position, i.new_pkt) for i in got] == [
+        (["§ 10, stk. 1"], "as", 5),
+        (["§ 10, stk. 2"], "as", 5),
+        (["§ 10, stk. 4"], "as", 5),
+    ]
+    a, b = parse("I § 17, stk. 3 og 4, indsættes som nr. 3:", new_text="Ny.")
+    assert [(keys(a), a.new_keys), (keys(b), b.new_keys)] == [
+        (["§ 17, stk. 3"], ("§ 17, stk. 3, nr. 3",)),
+        (["§ 17, stk. 4"], ("§ 17, stk. 4, nr. 3",)),
     ]
     c, d = parse("I § 9 og § 11 indsættes efter stk. 2 som nyt stk. 3:", new_text="Ny.")
     assert [(keys(c), c.new_keys), (keys(d), d.new_keys)] == [
