@@ -8,9 +8,10 @@ Pure text work over `LawDocument`: no I/O.
 Method: quoted text (»…«) is cut out first and replaced by placeholders, so that quoted words
 ("ophæves", "§ 5", commas) can never be mistaken for grammar; a compound sentence is split into
 clauses ("…, og i 3. pkt. udgår …"); each clause is one verb with its target(s), relative
-targets ("i 2. pkt.", "stk. 3-5") being resolved against the item's first target. What is not
-understood becomes an ``UNPARSED`` instruction with the raw sentence and the reason: a caller
-counts it, nothing is dropped.
+targets ("i 2. pkt.") continuing the targets the clause before named, a renumbering
+("Stk. 3-5 bliver …") the item's first target. What is not understood becomes an
+``UNPARSED`` instruction with the raw sentence and the reason: a caller counts it, nothing is
+dropped.
 """
 
 from __future__ import annotations
@@ -764,7 +765,8 @@ def _qs(ctx: _Ctx, text: str) -> list[str]:
 
 
 def _targets(ctx: _Ctx, phrase: str | None, rel: str | None = None) -> list[Target]:
-    """Targets of a clause: its own phrase, else the item's, refined by ``rel`` ("i 2. pkt.")."""
+    """Targets of a clause: its own phrase (a relative one continuing the latest clause's),
+    else the latest clause's, refined by ``rel`` ("i 2. pkt.") under the item's first."""
     phrase = _TRIM.sub("", phrase or "")
     phrase = re.sub(r"^(?:og\s+)?(?:i\s+|I\s+)?", "", phrase)
     base_path = _path_of(ctx.base[0]) if ctx.base else None
@@ -774,7 +776,9 @@ def _targets(ctx: _Ctx, phrase: str | None, rel: str | None = None) -> list[Targ
         phrase = ""
     elif phrase:
         found = parse_targets(phrase)
-        if found is None and base_path is not None:
+        if found is None and ctx.last:
+            found = _relative(phrase, ctx.last)
+        elif found is None and base_path is not None:
             found = parse_targets(phrase, base_path)
         if found is None:
             raise _Unparsed(f"target not understood: {phrase!r}")
@@ -793,6 +797,22 @@ def _targets(ctx: _Ctx, phrase: str | None, rel: str | None = None) -> list[Targ
     if not ctx.base:
         ctx.base = list(found)
     ctx.last = list(found)
+    return found
+
+
+def _relative(phrase: str, last: Sequence[Target]) -> list[Target] | None:
+    """A relative phrase continues the targets the latest clause named: "§ 348, stk. 3,
+    2. pkt., ophæves, og i stk. 4, 1. pkt., udgår »…«, og 2. pkt. ophæves" – 2. pkt. of
+    stk. 4. Where those targets read it differently ("I § 5, stk. 2, og § 7, stk. 1, …, og i
+    2. pkt. …") it is not understood."""
+    found: list[Target] | None = None
+    for t in last:
+        got = parse_targets(phrase, _path_of(t))
+        if got is None:
+            return None
+        if found is not None and got != found:
+            raise _Unparsed(f"relative target {phrase!r} continues several targets")
+        found = got
     return found
 
 

@@ -228,3 +228,33 @@ def test_insert_as_under_several_targets() -> None:
         (["§ 9, stk. 2"], ("§ 9, stk. 3",)),
         (["§ 11, stk. 2"], ("§ 11, stk. 3",)),
     ]
+
+
+# --- 5. a relative phrase continues the latest clause's target ------------------------------
+
+
+def test_compound_repeal_delete_repeal() -> None:
+    a, b, c = parse(
+        "§ 348, stk. 3, 2. pkt., ophæves, og i stk. 4, 1. pkt., udgår »…«, og 2. pkt. ophæves."
+    )
+    assert (a.action, keys(a)) == (Action.REPEAL, ["§ 348, stk. 3, 2. pkt."])
+    assert (b.action, keys(b), b.old_text) == (
+        Action.DELETE_TEXT,
+        ["§ 348, stk. 4, 1. pkt."],
+        "…",
+    )
+    assert (c.action, keys(c)) == (Action.REPEAL, ["§ 348, stk. 4, 2. pkt."])
+
+
+def test_relative_phrase_after_several_targets_stays_unparsed() -> None:
+    # stk. 2 of § 5 or of § 7? Before, silently § 5, stk. 2
+    (i,) = parse_definition("I § 5 og § 7 ændres »a« til: »b«, og i stk. 2 ændres »c« til: »d«.")
+    assert i.action is Action.UNPARSED
+    assert "continues several targets" in i.reason
+    # an absolute target, or several targets that agree, still parse
+    a, b = parse("I § 5 og § 7 ændres »a« til: »b«, og i § 8 ændres »c« til: »d«.")
+    assert (keys(a), keys(b)) == (["§ 5", "§ 7"], ["§ 8"])
+    a, b = parse(
+        "I § 5, stk. 2, 1. og 3. pkt., ændres »a« til: »b«, og i stk. 4 ændres »c« til: »d«."
+    )
+    assert (keys(a), keys(b)) == (["§ 5, stk. 2, 1. pkt.", "§ 5, stk. 2, 3. pkt."], ["§ 5, stk. 4"])
