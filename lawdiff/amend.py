@@ -1180,7 +1180,8 @@ def _insert_as_under(
     else:
         new_keys = tuple(p.key for p in provs_abs if provkeys.level(p.key) == level)
         if not new_keys and anchor:
-            nums = anchor[0].key.rsplit(" ", 1)[-1]
+            # "efter nr. 17, der bliver nr. 14, som nyt nummer": after nr. 14, so nr. 15
+            nums = (anchor[0].new_key or anchor[0].key).rsplit(" ", 1)[-1]
             if is_label_int(nums):
                 new_keys = _new_keys_for(
                     level, [str(int(nums) + (1 if pos == "after" else 0))], parent_key

@@ -258,3 +258,46 @@ def test_relative_phrase_after_several_targets_stays_unparsed() -> None:
         "I § 5, stk. 2, 1. og 3. pkt., ændres »a« til: »b«, og i stk. 4 ændres »c« til: »d«."
     )
     assert (keys(a), keys(b)) == (["§ 5, stk. 2, 1. pkt.", "§ 5, stk. 2, 3. pkt."], ["§ 5, stk. 4"])
+
+
+# --- 6. a new number after a renumbered anchor follows the anchor's new number --------------
+
+
+def test_new_number_after_an_anchor_that_names_its_new_number() -> None:
+    # lov nr. 418 af 12. maj 2012, § 1, nr. 44 (in ../shared/corpus, not in retsinfo): nr. 17
+    # became nr. 14 by nr. 39, and the item goes on "Nr. 18 og 19 bliver herefter nr. 16 og 17."
+    (i,) = parse(
+        "I § 9 h, stk. 1, indsættes efter nr. 17, der bliver nr. 14, som nyt nummer:",
+        new_text="Ny.",
+    )
+    assert (i.action, keys(i), i.position) == (
+        Action.INSERT,
+        ["§ 9 h, stk. 1, nr. 17 (bliver § 9 h, stk. 1, nr. 14)"],
+        "after",
+    )
+    assert i.new_keys == ("§ 9 h, stk. 1, nr. 15",)
+    (j,) = parse("I § 5 indsættes før stk. 3, der bliver stk. 4, som nyt stykke:", new_text="Ny.")
+    assert j.new_keys == ("§ 5, stk. 4",)
+
+
+def test_insert_after_a_renumbered_anchor_consolidates_without_a_duplicate_key() -> None:
+    base = (P("§ 5"), P("§ 5, stk. 1", "A."), P("§ 5, stk. 2", "B."),
+            P("§ 5, stk. 3", "C."), P("§ 5, stk. 4", "D."))  # fmt: skip
+    one = parse("I § 5 indsættes efter stk. 1 som nyt stykke:", item="1", new_text="N1.")
+    one += parse("Stk. 2-4 bliver herefter stk. 3-5.", item="1", base=one[0].targets)
+    two = parse(
+        "I § 5 indsættes efter stk. 3, der bliver stk. 4, som nyt stykke:", item="2", new_text="N2."
+    )
+    assert two[0].new_keys == ("§ 5, stk. 5",)
+    two += parse("Stk. 5 bliver herefter stk. 6.", item="2", base=two[0].targets)
+    res = apply_instructions(base, one + two)
+    assert not res.failed, res.failed
+    assert [(p.key, p.text) for p in res.provisions] == [
+        ("§ 5", ""),
+        ("§ 5, stk. 1", "A."),
+        ("§ 5, stk. 2", "N1."),
+        ("§ 5, stk. 3", "B."),
+        ("§ 5, stk. 4", "C."),
+        ("§ 5, stk. 5", "N2."),
+        ("§ 5, stk. 6", "D."),
+    ]
