@@ -227,6 +227,8 @@ def dot_graph(steps: pd.DataFrame, ranks: int = 10) -> str:
     """Graphviz DOT of every explaining path of the top `ranks` hits (shared nodes drawn
     once, so two routes to one procedure show as two arrows into it)."""
     top = steps[steps["rank"] <= ranks]
+    if "path" not in top.columns:  # one path per hit (steps built before paths existed)
+        top = top.assign(path=0)
     lines = [
         "digraph impact {",
         "rankdir=LR; node [fontname=Helvetica fontsize=10 style=filled]; "

@@ -55,6 +55,9 @@ def test_markdown_and_dot_escaping() -> None:
          "source": "s", "kind": "provision"}])
     dot = dot_graph(steps)
     assert '\\"q\\"' in dot and "hjemmel for" in dot and dot.startswith("digraph")
+    # two paths to one node are two arrows into it
+    two = pd.concat([steps.assign(path=0), steps.assign(path=1, node=["c2", "p"])])
+    assert dot_graph(two).count("-> n1") == 2
 
 
 def test_change_label_in_danish() -> None:
