@@ -829,12 +829,19 @@ def _new_keys_for(level: int, values: Sequence[str], parent: str) -> tuple[str, 
     return tuple(f"{parent}, {name} {v}" if parent else f"{name} {v}" for v in values)
 
 
-def _absolute(provs: Sequence[Provision], anchor: str | None) -> tuple[Provision, ...]:
+def _absolute(
+    provs: Sequence[Provision], anchor: str | None, level: int | None = None
+) -> tuple[Provision, ...]:
     """New text keyed as printed ("stk. 4", "nr. 3") → absolute keys: a relative key at
     level L goes under ``anchor`` cut above L ("§ 5, stk. 7" + "nr. 2" → "§ 5, stk. 7, nr. 2";
-    "§ 122 b" + "stk. 1" → "§ 122 b, stk. 1")."""
+    "§ 122 b" + "stk. 1" → "§ 122 b, stk. 1"). ``level``: where the instruction acts (default
+    the anchor's); an unlabelled, empty stk. above it is the XML's wrapper of bare items
+    ("5) …"), not new text: "I § 32, stk. 2, indsættes efter nr. 4 som nyt nummer" makes
+    "§ 32, stk. 2, nr. 5", not "§ 32, stk. 1" and "§ 32, stk. 1, nr. 5"."""
     if not provs:
         return ()
+    if anchor:
+        provs = _unwrap(provs, provkeys.level(anchor) if level is None else level)
     out: list[Provision] = []
     for p in provs:
         if p.key.startswith("§") or not anchor:
@@ -848,6 +855,34 @@ def _absolute(provs: Sequence[Provision], anchor: str | None) -> tuple[Provision
         par = f"{parent}, {p.parent}" if p.parent else parent
         out.append(replace(p, key=key, parent=par))
     return tuple(out)
+
+
+def _unwrap(provs: Sequence[Provision], level: int) -> Sequence[Provision]:
+    wrappers = {
+        p.key
+        for p in provs
+        if not p.key.startswith("§")
+        and not p.label
+        and not p.text.strip()
+        and provkeys.level(p.key) < level
+        and any(q.parent == p.key for q in provs)
+    }
+    if not wrappers:
+        return provs
+
+    def cut(key: str | None) -> str | None:
+        for w in wrappers:
+            if key == w:
+                return None
+            if key and key.startswith(w + ", "):
+                return key[len(w) + 2 :]
+        return key
+
+    return [
+        replace(p, key=cut(p.key) or p.key, parent=cut(p.parent))
+        for p in provs
+        if p.key not in wrappers
+    ]
 
 
 def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
@@ -1174,7 +1209,7 @@ def _insert_as_under(
     parent_key = provkeys.cut_above(
         anchor[0].new_key or anchor[0].key if anchor else parent_t.new_key or parent_t.key, level
     )
-    provs_abs = _absolute(provs, parent_key + ", litra 0")
+    provs_abs = _absolute(provs, parent_key + ", litra 0", level)
     if values:
         new_keys = _new_keys_for(level, values, parent_key)
     else:

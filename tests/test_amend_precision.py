@@ -301,3 +301,52 @@ def test_insert_after_a_renumbered_anchor_consolidates_without_a_duplicate_key()
         ("§ 5, stk. 5", "N2."),
         ("§ 5, stk. 6", "D."),
     ]
+
+
+def test_new_number_inside_a_later_stk_is_not_wrapped_in_stk_1(retsinfo: Path) -> None:
+    # lov nr. 1610 af 26. december 2013, § 11, nr. 2: the new "5) …" comes in the XML's
+    # unlabelled, empty Stk; it is nr. 5 of § 32, stk. 2, not a new § 32, stk. 1 holding nr. 5
+    i, r = act_item(retsinfo, "lta/2013/1610", "§ 11", "2").instructions
+    assert i.raw == "I § 32, stk. 2, indsættes efter nr. 4 som nyt nummer:"
+    assert r.renumber[0] == ("§ 32, stk. 2, nr. 5", "§ 32, stk. 2, nr. 6")  # "Nr. 5-7 bliver …"
+    assert (i.action, keys(i), i.position) == (Action.INSERT, ["§ 32, stk. 2, nr. 4"], "after")
+    assert i.new_keys == ("§ 32, stk. 2, nr. 5",)
+    assert [(p.key, p.parent) for p in i.new_provisions] == [
+        ("§ 32, stk. 2, nr. 5", "§ 32, stk. 2")
+    ]
+
+
+def wrapped(*items: tuple[str, str]) -> tuple[Provision, ...]:
+    """New text as the XML reader gives bare numbered items: inside an unlabelled empty Stk."""
+    stk = Provision("stk. 1", Level.STK, "1", "", None, "", 0)
+    nrs = [Provision(f"stk. 1, nr. {n}", Level.NR, n, f"{n})", "stk. 1", t, 0) for n, t in items]
+    return (stk, *nrs)
+
+
+def test_rewritten_nr_keeps_its_stk() -> None:
+    # lov nr. 1382 af 28. december 2011, § 5, nr. 1 (in ../shared/corpus, not in retsinfo)
+    (i,) = parse(
+        "§ 49 A, stk. 2, nr. 10, affattes således:",
+        new_text="10) Fri telefon.",
+        new_provisions=wrapped(("10", "Fri telefon.")),
+    )
+    assert (i.action, keys(i)) == (Action.REWRITE, ["§ 49 a, stk. 2, nr. 10"])
+    assert i.new_keys == ("§ 49 a, stk. 2, nr. 10",)
+    assert [(p.key, p.parent) for p in i.new_provisions] == [
+        ("§ 49 a, stk. 2, nr. 10", "§ 49 a, stk. 2")
+    ]
+
+
+def test_an_unlabelled_new_stk_of_its_own_level_stays() -> None:
+    # a new stk. that is only a list is printed the same way: as a stk. it is new text
+    (i,) = parse(
+        "I § 5 indsættes som stk. 4:",
+        new_text="1) a, 2) b.",
+        new_provisions=wrapped(("1", "a,"), ("2", "b.")),
+    )
+    assert i.new_keys == ("§ 5, stk. 4",)
+    assert [p.key for p in i.new_provisions] == [
+        "§ 5, stk. 4",
+        "§ 5, stk. 4, nr. 1",
+        "§ 5, stk. 4, nr. 2",
+    ]
