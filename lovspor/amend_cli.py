@@ -31,12 +31,15 @@ def act(
     from db.session import session_scope
     from lovspor.amendments import act_report
     from lovspor.analyze import normalise_eli
+    from lovspor.queries import document_kind
 
     with session_scope(db_url(db, write=False)) as s:
         rep = act_report(s, normalise_eli(eli))
+        kind = document_kind(s, normalise_eli(eli))
     if rep is None:
         fail(f"{normalise_eli(eli)} is not stored (run `lovspor import` / `lovspor analyze`)")
     assert rep is not None
+    _refuse_non_amending(rep, kind)
     if json_out:
         dump_json({"format": ACT_FORMAT, "lovspor_version": __version__, **rep})
         return
@@ -72,6 +75,26 @@ def act(
                 )
             if it["in_force_rule"] and it["in_force_status"] != "date":
                 w(f"    ikrafttrædelse: {it['in_force_rule']}\n")
+
+
+_KINDS = {  # DocKind value → (Danish, English)
+    "consolidated_act": ("en lovbekendtgørelse", "a consolidated act"),
+    "main_act": ("en hovedlov uden ændringer af andre love", "a main act amending no other law"),
+    "order": ("en bekendtgørelse", "a ministerial order"),
+}
+
+
+def _refuse_non_amending(rep: dict[str, Any], kind: dict[str, Any] | None) -> None:
+    """A stored document that is no amending act, and holds no amending section (a main act's
+    closing §§ may amend other laws: that one is shown), is an error, not an empty report."""
+    if kind is None or kind["kind"] == "amending_act" or kind["amends"] or rep["instructions"]:
+        return
+    doc_type, k = kind["doc_type"], kind["kind"]
+    da, en = _KINDS.get(k or "", ("et andet slags dokument", "another kind of document"))
+    fail(
+        f"{rep['eli']} ({doc_type or '?'}) er {da}, ikke en ændringslov / is {en}, not an "
+        f"amending act — se `lovspor show {rep['eli']}`"
+    )
 
 
 def consolidate(

@@ -155,34 +155,116 @@ def laws_cmd(
 
 @app.command("show")
 def show_cmd(
-    ref: Annotated[str, typer.Argument(help="ELI (lta/2016/1270) or accession (A20160127029).")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="A law (serviceloven; see `lovspor laws`), an ELI (lta/2016/1270) or an "
+            "accession (A20160127029)."
+        ),
+    ],
     provision: Annotated[
         str | None, typer.Option("--provision", "-p", help='A provision, e.g. "§ 81 a, stk. 2".')
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="With a law: the version in force on YYYY-MM-DD (default: the newest stored).",
+        ),
     ] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Print a stored document's metadata, or one provision with everything under it."""
-    from db.session import session_scope
-    from lovspor.queries import NotFound, document_summary, load_document, provision_subtree
+    """Print a stored document's metadata, or one provision with everything under it. With a
+    law, its newest version (or the one in force on --as-of), headed by law, version and date,
+    and a warning naming later amending acts that version does not incorporate."""
+    from rich.markup import escape
 
+    from db.session import session_scope
+    from lovspor.cliutil import parse_date
+    from lovspor.queries import (
+        NotFound,
+        document_summary,
+        find_law,
+        first_with,
+        is_slug,
+        law_view,
+        load_document,
+        provision_subtree,
+    )
+
+    day = parse_date(as_of, "--as-of")
+    view: dict[str, Any] | None = None
     with session_scope(db_url(db, write=False)) as s:
         try:
-            row, doc = load_document(s, ref)
-            payload: Any = (
-                {"eli": doc.meta.eli, "provisions": provision_subtree(doc, provision)}
-                if provision
-                else document_summary(row, doc)
-            )
+            law = find_law(s, ref)
+            if law is None and day is not None:
+                load_document(s, ref)  # an unknown REF is reported as such first
+                fail(
+                    "--as-of gælder kun en lov (fx serviceloven), ikke et dokument / "
+                    "--as-of needs a law slug, not an ELI"
+                )
+            if law is not None:
+                view, row, doc = law_view(s, law, day, provision)
+            else:
+                try:
+                    row, doc = load_document(s, ref)
+                except NotFound:
+                    if is_slug(ref):
+                        raise NotFound(
+                            f"{ref!r}: ingen lov med det navn (se `lovspor laws`) / no law "
+                            "with that slug, and not an ELI (lta/2016/1270) or accession"
+                        ) from None
+                    raise
+            if provision:
+                try:
+                    provs = provision_subtree(doc, provision)
+                except NotFound:
+                    if view is None:
+                        raise
+                    assert law is not None
+                    from lawdiff.keys import canonical
+
+                    key = canonical(provision)
+                    where = first_with(s, law, key)
+                    from lovspor.queries import danish_date
+
+                    when = (
+                        f"versionen i kraft den {danish_date(day)}"
+                        if day
+                        else "den nyeste version"
+                    )
+                    raise NotFound(
+                        f"{law.slug}: {when}, {view['version']}, har ingen {key} / "
+                        f"this version has no provision {key!r}"
+                        + (f" — den findes i {where}" if where else "")
+                        + ("" if where else " — ingen gemt version har den")
+                        + "".join(
+                            f"; {a['label']}, {c['section']}"
+                            + (f", nr. {c['item']}" if c["item"] else "")
+                            + f" {_VERB.get(c['kind'], 'ændrer')} {c['key']}"
+                            + (" (endnu ikke indarbejdet)" if not a["incorporated_in"] else "")
+                            for a in view["warnings"]
+                            for c in (a["changes"] or [])[:1]
+                        )
+                    ) from None
+                payload: Any = {"eli": doc.meta.eli, "provisions": provs}
+            else:
+                payload = document_summary(row, doc)
         except NotFound as exc:
             fail(str(exc))
+    if view is not None:
+        payload = {**view, **payload}
     if json_out:
         print_json(payload)
         return
+    if view is not None:
+        _print_law_header(view, provision)
     if provision:
         for p in payload["provisions"]:
             indent = "  " * p["key"].count(",")
-            out.print(f"{indent}[bold]{p['label'] or p['key']}[/] {p['text']}", highlight=False)
+            label, text = escape(p["label"] or p["key"]), escape(p["text"])  # law text: data
+            out.print(f"{indent}[bold]{label}[/] {text}", highlight=False)
         return
     t = Table(show_header=False)
     for k in (
@@ -206,6 +288,65 @@ def show_cmd(
         out.print("Indarbejdet: " + ", ".join(r["eli"] for r in payload["intro"]["incorporated"]))
     for c in payload["later_changes"]:
         out.print(f"Senere ændret ved: {c['eli']} {c['date'] or ''} {c['text'][:80]}")
+
+
+_VERB = {"inserted": "indsætter", "repealed": "ophæver", "renumbered": "omnummererer"}
+
+
+def _print_law_header(view: dict[str, Any], provision: str | None) -> None:
+    """The header of `show SLUG`: law, version, date; then one warning line naming the later
+    acts the version does not incorporate (and which of them touch the provision)."""
+    import datetime as dt
+
+    from rich.markup import escape
+
+    from lovspor.queries import act_mention, danish_date, joined
+
+    head = view["header"]
+    day = dt.date.fromisoformat(view["as_of"]) if view["as_of"] else None
+    if day:
+        head += f" · gældende pr. {danish_date(day)}"
+    out.print(f"[bold]{escape(head)}[/]", highlight=False)
+    acts = view["warnings"]
+    if not acts:
+        return
+    out.print(f"[yellow]{escape(view['warning'])}[/]", highlight=False)
+    if view["as_of"]:
+        # an act signed by the date may already have been in force on it (its own in-force
+        # rules are in `--json`, per act: `in_force`)
+        by = [a for a in acts if a["signed"] and a["signed"] <= view["as_of"]]
+        if by:
+            out.print(
+                f"[yellow]Advarsel:[/] heraf vedtaget senest {danish_date(day)}, så teksten på "
+                f"datoen kan afvige: {escape(joined([act_mention(a) for a in by]))}",
+                highlight=False,
+            )
+    if provision:
+        hits = [
+            f"{a['label']}, {c['section']}"
+            + (f", nr. {c['item']}" if c["item"] else "")
+            + f" ({c['kind']} {c['key']}"
+            + (f", i kraft {c['in_force']}" if c["in_force"] else "")
+            + ")"
+            for a in acts
+            for c in a["changes"] or ()
+        ]
+        if hits:
+            out.print(
+                f"[yellow]Advarsel:[/] heraf ændrer {escape(provision)}: "
+                + escape("; ".join(hits)),
+                highlight=False,
+            )
+        loose = view["changes_without_act"] or []
+        if loose:
+            out.print(
+                f"[yellow]Advarsel:[/] {escape(provision)} er ændret i "
+                f"{', '.join(sorted({c['version'] for c in loose}))} uden henført ændringslov "
+                f"({len(loose)} ændringer)",
+                highlight=False,
+            )
+        if not hits and not loose:
+            out.print(f"Ingen af dem ændrer {escape(provision)} (efter Lovspors læsning).")
 
 
 def _register_stages() -> None:

@@ -1,0 +1,189 @@
+"""The jurist's questions on the command line (issue #14 item 4), on the shared corpus imported
+and analysed: a law's provision as of a date with the acts its version leaves out (`show
+SLUG`), `act` on a document that is no amending act, `consolidate` before/after per changed
+provision with the act and item behind it, and the HTML redline's provenance in Danish."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lovspor.analyze import analyze
+from lovspor.cli import app
+from lovspor.ingest import import_files, iter_xml_files
+
+
+def _run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, list(args))
+
+
+def ok(*args: str) -> str:
+    r = _run(*args)
+    assert r.exit_code == 0, (r.stdout, r.stderr)
+    return r.stdout
+
+
+def flat(text: str) -> str:
+    """Rich wraps at 80 columns under the test runner: compare with whitespace collapsed."""
+    return " ".join(text.split())
+
+
+def error_line(r) -> str:  # type: ignore[no-untyped-def]
+    """The result is exit 1 with one `Fejl:` line on stderr, no traceback."""
+    assert r.exit_code == 1, (r.exit_code, r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr + r.stdout
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Fejl: "), r.stderr
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory, retsinfo: Path) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('jurist') / 'lovspor.sqlite'}"
+    import_files(url, list(iter_xml_files([retsinfo])))
+    rep = analyze(url, progress=False)
+    assert rep.failed == []
+    return url
+
+
+# --- 1. show SLUG -p "§ …" [--as-of D] ------------------------------------------------------
+
+
+def test_show_slug_newest_names_version_and_acts_not_incorporated(db: str) -> None:
+    text = ok("show", "serviceloven", "-p", "§ 81 a", "--db", db)
+    lines = text.splitlines()
+    assert lines[0].startswith("Lov om social service (serviceloven) · LBK lta/2016/1270 af")
+    assert "af 24. oktober 2016" in flat(text)
+    # LBK 2016/1270 (24 October 2016) does not incorporate LOV 2016/1543 (13 December 2016),
+    # which its own metadata lists as a later change; nor the items of LOV 2016/647 it leaves
+    # out as not yet in force
+    warn = flat(text)[flat(text).index("Advarsel:") :]
+    assert "lov nr. 1543 af 13. december 2016" in warn
+    assert "lov nr. 647 af 8. juni 2016 (delvis)" in warn
+    assert "ikke indarbejdet i denne version" in warn
+    # the provision is the 2016/1270 text, the same as `show ELI` prints
+    assert "værdighedspolitik" in flat(text)
+    by_eli = ok("show", "lta/2016/1270", "-p", "§ 81 a", "--db", db)
+    assert flat(by_eli) in flat(text)
+    assert not by_eli.startswith("Lov om")  # an ELI REF works as before: no header
+
+
+def test_show_slug_json_has_law_version_date_and_warnings(db: str) -> None:
+    doc = json.loads(ok("show", "serviceloven", "-p", "§ 81 a", "--json", "--db", db))
+    assert (doc["law"], doc["version"]) == ("serviceloven", "lta/2016/1270")
+    assert doc["date"] == "2016-10-24"
+    assert doc["eli"] == "lta/2016/1270" and doc["doc_type"] == "LBK" and doc["as_of"] is None
+    assert doc["header"].startswith("Lov om social service (serviceloven) · LBK lta/2016/1270")
+    acts = {a["eli"]: a for a in doc["warnings"]}
+    assert {"lta/2016/1543", "lta/2016/1544", "lta/2016/1662", "lta/2016/647"} <= set(acts)
+    assert acts["lta/2016/1543"]["label"] == "lov nr. 1543 af 13. december 2016"
+    assert acts["lta/2016/647"]["partial"] and not acts["lta/2016/1543"]["partial"]
+    # 647's in-force dates are those of the items 2016/1270 leaves out (§ 1, nr. 5, 10-31)
+    assert acts["lta/2016/647"]["in_force"] == ["2017-01-01"]
+    assert doc["warning"].startswith("Advarsel: senere ændret ved ")
+    assert "lov nr. 1543 af 13. december 2016" in doc["warning"]
+    keys = [p["key"] for p in doc["provisions"]]
+    assert keys == ["§ 81 a", "§ 81 a, stk. 1", "§ 81 a, stk. 2"]
+    # the ELI's JSON is unchanged: no law fields
+    plain = json.loads(ok("show", "lta/2016/1270", "-p", "§ 81 a", "--json", "--db", db))
+    assert set(plain) == {"eli", "provisions"} and plain["provisions"] == doc["provisions"]
+
+
+def test_show_slug_as_of_picks_the_version_in_force(db: str) -> None:
+    # on 1 June 2015 the newest version signed is LBK 2015/150 (16 February 2015)
+    doc = json.loads(
+        ok("show", "serviceloven", "-p", "§ 81", "--as-of", "2015-06-01", "--json", "--db", db)
+    )
+    assert (doc["version"], doc["date"]) == ("lta/2015/150", "2015-02-16")
+    assert doc["as_of"] == "2015-06-01"
+    assert not doc["newest"]
+    acts = {a["eli"]: a for a in doc["warnings"]}
+    # acts the later stored versions incorporate, named with the version that does
+    assert acts["lta/2016/171"]["incorporated_in"] == "lta/2016/1270"
+    assert acts["lta/2015/529"]["incorporated_in"] == "lta/2015/1053"
+    assert "lta/2016/1543" in acts and acts["lta/2016/1543"]["incorporated_in"] is None
+    assert "lta/2014/1524" not in acts  # 2015/150 incorporates it
+    text = flat(ok("show", "serviceloven", "-p", "§ 81", "--as-of", "2015-06-01", "--db", db))
+    assert text.startswith(
+        "Lov om social service (serviceloven) · LBK lta/2015/150 af 16. februar 2015"
+    )
+    assert "gældende pr. 1. juni 2015" in text
+    assert "lov nr. 529 af 29. april 2015" in text and "ikke indarbejdet i denne version" in text
+    # signed before the date, so perhaps in force on it: said apart
+    assert "heraf vedtaget senest 1. juni 2015" in text
+
+
+def test_show_slug_as_of_before_81a_existed_is_a_clear_error(db: str) -> None:
+    line = error_line(
+        _run("show", "serviceloven", "-p", "§ 81 a", "--as-of", "2015-06-01", "--db", db)
+    )
+    assert "lta/2015/150" in line and "har ingen § 81 a" in line
+    assert "no provision '§ 81 a'" in line and "den findes i lta/2016/1270" in line
+    # and which act inserted it
+    assert "lov nr. 171 af 27. februar 2016, § 1, nr. 1 indsætter § 81 a" in line
+
+
+def test_show_slug_names_the_act_that_changes_the_provision(db: str) -> None:
+    # § 63 a is inserted by LOV 2016/1662 § 1, nr. 1, which no stored version incorporates
+    line = error_line(_run("show", "serviceloven", "-p", "§ 63 a", "--db", db))
+    assert "lta/2016/1270" in line and "lov nr. 1662 af 20. december 2016, § 1, nr. 1" in line
+    assert "endnu ikke indarbejdet" in line
+    # a provision the older version has and a later act changed: the warning names the item
+    doc = json.loads(
+        ok("show", "serviceloven", "-p", "§ 81", "--as-of", "2015-12-01", "--json", "--db", db)
+    )
+    assert doc["version"] == "lta/2015/1284"
+    doc = json.loads(
+        ok("show", "serviceloven", "-p", "§ 81 a", "--as-of", "2016-11-01", "--json", "--db", db)
+    )
+    assert doc["version"] == "lta/2016/1270" and doc["changes_without_act"] == []
+    assert all(a["changes"] == [] for a in doc["warnings"])  # nothing after 2016/1270 touches it
+
+
+def test_show_slug_errors(db: str) -> None:
+    line = error_line(
+        _run("show", "serviceloven", "-p", "§ 85", "--as-of", "2001-01-01", "--db", db)
+    )
+    assert "ingen version i kraft den 1. januar 2001" in line and "lta/2010/1096" in line
+    line = error_line(_run("show", "lta/2016/1270", "--as-of", "2016-01-01", "--db", db))
+    assert "--as-of" in line
+    line = error_line(_run("show", "ingenlov", "--db", db))
+    assert "ingen lov med det navn" in line and "lovspor laws" in line
+    line = error_line(_run("show", "serviceloven", "--as-of", "2016-13-01", "--db", db))
+    assert "--as-of" in line
+    line = error_line(_run("show", "serviceloven", "-p", "§ 999", "--db", db))
+    assert "har ingen § 999" in line
+
+
+def test_show_slug_without_provision_is_the_version_summary(db: str) -> None:
+    doc = json.loads(ok("show", "serviceloven", "--json", "--db", db))
+    assert doc["version"] == doc["eli"] == "lta/2016/1270" and doc["doc_type"] == "LBK"
+    assert doc["title"] == "Bekendtgørelse af lov om social service"
+    assert doc["law_title"] == "lov om social service" and doc["warnings"]
+    assert doc["changes_without_act"] is None
+
+
+# --- 2. act on a document that is no amending act --------------------------------------------
+
+
+def test_act_on_a_consolidated_act_is_an_error(db: str) -> None:
+    for args in (("act", "lta/2016/1270"), ("act", "lta/2016/1270", "--json")):
+        line = error_line(_run(*args, "--db", db))
+        assert "ikke en ændringslov" in line and "not an amending act" in line
+        assert "lovbekendtgørelse" in line and "lovspor show lta/2016/1270" in line
+
+
+def test_act_on_a_main_act_that_amends_nothing_is_an_error(db: str) -> None:
+    line = error_line(_run("act", "lta/2015/994", "--db", db))
+    assert "ikke en ændringslov" in line and "hovedlov" in line
+
+
+def test_act_on_a_main_act_with_amending_sections_still_reports(db: str) -> None:
+    # LOV 2010/639 is a main act whose closing §§ amend other laws: shown as before
+    doc = json.loads(ok("act", "lta/2010/639", "--json", "--db", db))
+    assert doc["instructions"] > 0 and doc["sections"]
+    doc = json.loads(ok("act", "lta/2016/171", "--json", "--db", db))
+    assert doc["label"] == "lov nr. 171 af 27. februar 2016"
