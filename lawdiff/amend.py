@@ -243,10 +243,12 @@ def _cut_quotes(text: str) -> tuple[str, list[str]]:
 _LEVELS = ("§", "stk.", "nr.", "litra", "pkt")
 # "§ 96 i" is a lettered paragraph, "§ 5 i lov om …" a paragraph and the preposition: a
 # letter "i" counts only where a label can end (a separator, a range dash, a verb, the end)
-_LETTER_I = (
-    r"i(?=\s*(?:[,.;:]|[-–]|$|(?:og|samt|eller|affattes|ophæves|ændres|udgår|indsættes)\b"
-    r"|(?:der|som)\s+bliver\b))"
+_LABEL_END = (
+    r"\s*(?:[,.;:]|[-–]|$|(?:og|samt|eller|affattes|ophæves|ændres|udgår|indsættes)\b"
+    r"|(?:der|som)\s+bliver\b)"
 )
+_LETTER_I = rf"i(?={_LABEL_END})"
+_I_IS_LETTER = re.compile(_LABEL_END, re.IGNORECASE)  # after "litra …": "litra h og i"
 _NUM = rf"\d+(?:\s?(?:(?!i\b)[a-zæøå](?![a-zæøå])|{_LETTER_I}))?"
 _TOK = re.compile(
     r"(?P<par>§§?)"
@@ -277,6 +279,8 @@ def _expand(values: list[str], ranges: list[bool]) -> list[str]:
         prev = out[-1] if out else ""
         if i and ranges[i - 1] and prev.isdigit() and v.isdigit():
             out.extend(str(n) for n in span(prev, v)[1:])
+        elif i and ranges[i - 1] and len(prev) == len(v) == 1 and prev.isalpha() and prev < v:
+            out.extend(chr(c) for c in range(ord(prev) + 1, ord(v) + 1))  # "litra g-j"
         elif (
             i
             and ranges[i - 1]
@@ -327,7 +331,14 @@ def _segments(text: str) -> list[_Seg] | None:
     for m in _TOK.finditer(text):
         kind = m.lastgroup
         val = m.group(0)
-        if kind in ("ws", "in"):
+        if (
+            kind == "in"
+            and cur is not None
+            and cur.level == 3
+            and _I_IS_LETTER.match(text, m.end())
+        ):
+            kind = "letter"
+        elif kind in ("ws", "in"):
             continue
         if kind == "occ":
             occ = _OCC_WORDS.get(val.split()[0].lower(), 1)

@@ -82,6 +82,22 @@ def test_i_before_a_law_name_stays_the_preposition() -> None:
     assert keys(j) == ["§ 5 i, 2. pkt.", "§ 5 i, stk. 2"]
 
 
+def test_litra_i_and_letter_ranges() -> None:
+    # lov nr. 174 af 4. marts 2011, § 1, nr. 7, and lov nr. 1631 af 26. december 2013, § 15,
+    # nr. 1-2 (in ../shared/corpus, not in retsinfo): "litra g-j" was litra g and j
+    (i,) = parse("§ 7, stk. 1, litra g-j, ophæves, og i stedet indsættes:", new_text="g) x.")
+    assert i.action is Action.REPEAL_AND_INSERT
+    assert keys(i) == [f"§ 7, stk. 1, litra {c}" for c in "ghij"]
+    (j,) = parse("I § 1, stk. 2, nr. 3, litra i, udgår »x«.")
+    assert keys(j) == ["§ 1, stk. 2, nr. 3, litra i"]
+    (r,) = parse("Litra j-p bliver herefter litra k-q.", base=j.targets)
+    assert r.renumber[0] == ("§ 1, stk. 2, nr. 3, litra j", "§ 1, stk. 2, nr. 3, litra k")
+    assert r.renumber[-1] == ("§ 1, stk. 2, nr. 3, litra p", "§ 1, stk. 2, nr. 3, litra q")
+    assert len(r.renumber) == 7
+    (k,) = parse("I § 5, nr. 3, litra h og i ændres »x« til: »y«.")
+    assert keys(k) == ["§ 5, nr. 3, litra h", "§ 5, nr. 3, litra i"]
+
+
 # --- 2. a clause naming no target acts on the latest one named, not the item's first ---------
 
 
