@@ -143,6 +143,8 @@ def consolidate(
     day = parse_date(as_of, "--as-of") or dt.date.today()
     with session_scope(url) as s:
         res = consolidate_ahead(s, law, day, include_undated=include_undated)
+        if res is not None:
+            _before_after(s, res, include_undated)
     if res is None:
         fail(f"{law} has no stored version")
     assert res is not None
@@ -150,6 +152,94 @@ def consolidate(
         dump_json({"format": CONSOLIDATE_FORMAT, "lovspor_version": __version__, **res})
         return
     _print_consolidation(res, changed_only)
+
+
+def _before_after(s: Any, res: dict[str, Any], include_undated: bool) -> None:
+    """Give each changed provision its text in the newest stored version (`before`, and
+    `before_key` when the replay renumbered it) and the act items that changed it
+    (`changed_by`, from the look ahead's attribution of the same replay); the removed ones
+    likewise in `removed_provisions`. Only adds fields."""
+    from lovspor.amendments import look_ahead
+    from lovspor.queries import load_document
+
+    _, base = load_document(s, res["base_version"])
+    before = {p.key: p for p in base.provisions}
+    ahead = look_ahead(s, res["law"], res["as_of"], include_undated=include_undated)
+    by_new: dict[str, Any] = {}
+    by_old: dict[str, Any] = {}
+    for c in ahead.changes if ahead is not None else ():
+        if c.change.new_key:
+            by_new.setdefault(c.change.new_key, c)
+        if c.change.old_key:
+            by_old.setdefault(c.change.old_key, c)
+
+    def made_by(c: Any) -> list[dict[str, Any]]:
+        return [
+            {"act_eli": a.act_eli, "act_label": a.act_label, "section": a.section,
+             "item": a.item, "in_force": a.in_force}
+            for a in (c.attributions if c is not None else ())
+        ]  # fmt: skip
+
+    for p in res["provisions"]:
+        if not p["changed"]:
+            continue
+        c = by_new.get(p["key"])
+        # the replay's own change says where the text came from (None: inserted — an old
+        # provision of the same key may have moved on); without one, the same key
+        old_key = c.change.old_key if c is not None else p["key"]
+        p["before_key"] = old_key
+        p["before"] = before[old_key].text if old_key is not None and old_key in before else None
+        p["changed_by"] = made_by(c)
+    res["removed_provisions"] = [
+        {"key": k, "label": before[k].label if k in before else None,
+         "before": before[k].text if k in before else None,
+         "changed_by": made_by(by_old.get(k))}
+        for k in res["removed"]
+    ]  # fmt: skip
+
+
+def _made_by_line(changed_by: list[dict[str, Any]]) -> str:
+    from lovspor.queries import danish_date
+
+    if not changed_by:
+        return "ændret ved: ikke henført til et nummer (en følge af genafspilningen)"
+    parts = []
+    for a in changed_by:
+        where = ", ".join(x for x in (a["section"], f"nr. {a['item']}" if a["item"] else "") if x)
+        when = f"i kraft {danish_date(a['in_force'])}" if a["in_force"] else "ikrafttræden ukendt"
+        parts.append(f"{a['act_label']}, {where} ({when})")
+    return "ændret ved: " + "; ".join(parts)
+
+
+def _shown(text: str | None) -> str:
+    if text is None:
+        return "(fandtes ikke)"
+    return text if text.strip() else "(ingen egen tekst)"
+
+
+def _print_before_after(res: dict[str, Any]) -> None:
+    """Per changed provision, in the law's order: its text before (the newest stored version)
+    and after (Lovspor's consolidation), and the act and item that changed it."""
+    from lawdiff.keys import sort_key
+
+    w = sys.stdout.write
+    rows = [(p, False) for p in res["provisions"] if p["changed"]]
+    rows += [(p, True) for p in res["removed_provisions"]]
+    rows.sort(key=lambda r: sort_key(r[0]["key"]))
+    if not rows:
+        return
+    w(
+        f"Før og efter ({len(rows)}): før = {res['base_version']}, efter = Lovspors "
+        f"uofficielle konsolidering pr. {res['as_of']}\n"
+    )
+    for p, gone in rows:
+        moved = not gone and p["before_key"] and p["before_key"] != p["key"]
+        note = " (udgår)" if gone else f" (før {p['before_key']})" if moved else ""
+        w(f"\n* {p['key']}{note}\n")
+        w(f"    før:   {_shown(p['before'])}\n")
+        w(f"    efter: {'(udgår)' if gone else _shown(p['text'])}\n")
+        w(f"    {_made_by_line(p['changed_by'])}\n")
+    w("\n")
 
 
 def _print_consolidation(res: dict[str, Any], changed_only: bool) -> None:
@@ -171,10 +261,13 @@ def _print_consolidation(res: dict[str, Any], changed_only: bool) -> None:
     for p in ins["problems"]:
         w(f"  {p['status']} {p['act_item']}: {p['reason']}\n")
     w(f"{res['changed']} bestemmelser ændret i forhold til {res['base_version']}\n\n")
+    _print_before_after(res)
+    if not changed_only:
+        w(f"Hele teksten pr. {res['as_of']} (* = ændret):\n\n")
     shown: set[str] = set()
     for p in res["provisions"]:
-        if changed_only and not p["changed"]:
-            continue
+        if changed_only:
+            break
         indent = "  " * p["key"].count(",")
         mark = "* " if p["changed"] else ""
         parent = p["key"].rsplit(", ", 1)[0] if ", " in p["key"] else None

@@ -187,3 +187,59 @@ def test_act_on_a_main_act_with_amending_sections_still_reports(db: str) -> None
     assert doc["instructions"] > 0 and doc["sections"]
     doc = json.loads(ok("act", "lta/2016/171", "--json", "--db", db))
     assert doc["label"] == "lov nr. 171 af 27. februar 2016"
+
+
+# --- 3. consolidate: before/after per changed provision --------------------------------------
+
+
+def test_consolidate_before_after_names_act_and_item(db: str) -> None:
+    args = ("consolidate", "--law", "serviceloven", "--as-of", "2017-01-01", "--db", db)
+    text = ok(*args, "--changed-only")
+    assert "UOFFICIELLE KONSOLIDERING" in text and "IKKE DEN OFFICIELLE TEKST" in text
+    assert "Før og efter (116): før = lta/2016/1270, efter = Lovspors uofficielle" in text
+    blocks = {b.split("\n", 1)[0]: b for b in text.split("\n* ")[1:]}
+    # LOV 2016/1544 § 2, nr. 1: "eller" moves from nr. 5 to the new nr. 7 of § 66, stk. 1
+    b = blocks["§ 66, stk. 1, nr. 5"]
+    assert "før:   opholdssteder for børn og unge eller\n" in b
+    assert "efter: opholdssteder for børn og unge,\n" in b
+    made = "ændret ved: lov nr. 1544 af 13. december 2016, § 2, nr. 1 (i kraft 1. januar 2017)"
+    assert made in b
+    # a new stk. 7 pushes the old one to stk. 8: the new one did not exist, the old one moved
+    assert "før:   (fandtes ikke)" in blocks["§ 66 a, stk. 7"]
+    moved = blocks["§ 66 a, stk. 8 (før § 66 a, stk. 7)"]
+    assert "ændret ved: lov nr. 1544 af 13. december 2016, § 2, nr. 5" in moved
+    # inserted by LOV 2016/1662 § 1, nr. 1; repealed by LOV 2016/647 § 1, nr. 23
+    assert "lov nr. 1662 af 20. december 2016, § 1, nr. 1" in blocks["§ 63 a, stk. 1"]
+    gone = blocks["§ 123 a, stk. 1, nr. 1 (udgår)"]
+    assert "efter: (udgår)" in gone and "lov nr. 647 af 8. juni 2016, § 1, nr. 23" in gone
+    # without --changed-only the whole text follows, changed provisions marked
+    full = ok(*args)
+    assert "Før og efter (116)" in full and "Hele teksten pr. 2017-01-01 (* = ændret):" in full
+    assert full.index("Før og efter") < full.index("Hele teksten")
+
+
+def test_consolidate_json_only_adds_fields(db: str) -> None:
+    args = ("consolidate", "--law", "serviceloven", "--as-of", "2017-01-01", "--json", "--db", db)
+    doc = json.loads(ok(*args))
+    assert doc["format"] == "lovspor.consolidate/1"
+    assert {"law", "title", "unofficial", "label", "base_version", "base_signed", "as_of",
+            "include_undated", "acts_applied", "not_applied", "acts_not_stored",
+            "instructions", "changed", "removed", "provisions"} <= set(doc)  # fmt: skip
+    for p in doc["provisions"]:
+        assert {"key", "label", "text", "changed"} <= set(p)
+        assert ("changed_by" in p) == p["changed"]
+    changed = {p["key"]: p for p in doc["provisions"] if p["changed"]}
+    assert len(changed) + len(doc["removed_provisions"]) == doc["changed"] == 116
+    assert [r["key"] for r in doc["removed_provisions"]] == doc["removed"]
+    p = changed["§ 66, stk. 1, nr. 5"]
+    assert p["before_key"] == "§ 66, stk. 1, nr. 5"
+    assert p["before"] == "opholdssteder for børn og unge eller"
+    (att,) = p["changed_by"]
+    assert (att["act_eli"], att["section"], att["item"], att["in_force"]) == (
+        "lta/2016/1544", "§ 2", "1", "2017-01-01"
+    )
+    assert changed["§ 66 a, stk. 7"]["before"] is None
+    assert changed["§ 66 a, stk. 8"]["before_key"] == "§ 66 a, stk. 7"
+    # every changed provision is tied to an item
+    assert all(p["changed_by"] for p in changed.values())
+    assert all(r["changed_by"] for r in doc["removed_provisions"])
