@@ -443,25 +443,70 @@ del{color:#a00;background:#fee}ins{color:#060;background:#efe;text-decoration:un
 """
 
 
-def render_html(changes: Sequence[ProvisionChange], title: str = "Lovspor diff") -> str:
-    """A standalone HTML redline. Every piece of law text is escaped: it is data, never
-    markup (a provision may well contain ``<script>``)."""
+def render_html(
+    changes: Sequence[ProvisionChange],
+    title: str = "Lovspor diff",
+    provenance: Sequence[Any] | None = None,
+    note: str | None = None,
+) -> str:
+    """A standalone HTML redline, in Danish. Every piece of law text is escaped: it is data,
+    never markup (a provision may well contain ``<script>``).
+
+    ``provenance``, when given, runs parallel to ``changes``: for each change its
+    ``lawdiff.model.AttributedChange`` (or None), shown under it as "Indsat ved lov nr. 171 af
+    27. februar 2016, § 1, nr. 1 · i kraft 1. marts 2016". ``note`` is a line under the
+    summary (e.g. why no provenance is shown)."""
+    from lawdiff.refs import MONTHS
+
     esc = html.escape
+    month = {v: k for k, v in MONTHS.items()}
+    kinds = {"inserted": "indsat", "repealed": "ophævet", "amended": "ændret",
+             "renumbered": "omnummereret"}  # fmt: skip
+    verbs = {"inserted": "Indsat ved", "repealed": "Ophævet ved", "amended": "Ændret ved",
+             "renumbered": "Omnummereret ved"}  # fmt: skip
+    sure = {"paragraph": "samme §; nummeret er det bedste bud", "act": "kun loven er kendt",
+            "sunset": "tidsbegrænset bestemmelse, der udløber"}  # fmt: skip
+
+    def day(d: Any) -> str:
+        return f"{d.day}. {month[d.month]} {d.year}"
+
+    def made_by(ch: ProvisionChange, r: Any) -> list[str]:
+        if r is None:
+            return []
+        lines = []
+        for a in r.attributions:
+            where = ", ".join(x for x in (a.section, f"nr. {a.item}" if a.item else "") if x)
+            line = f"{verbs[ch.kind.value]} {a.act_label}" + (f", {where}" if where else "")
+            line += f" · i kraft {day(a.in_force)}" if a.in_force else " · ikrafttræden ukendt"
+            if a.confidence in sure:
+                line += f" ({sure[a.confidence]})"
+            lines.append(line)
+        if not lines and r.status == "no_act":
+            lines.append("Ingen ændringslov bag" + (f": {r.reason}" if r.reason else ""))
+        elif not lines:
+            lines.append("Ikke henført til en ændringslov" + (f": {r.reason}" if r.reason else ""))
+        return lines
+
     parts = [
         "<!DOCTYPE html>",
         '<html lang="da"><head><meta charset="utf-8">',
-        f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
+        f"<title>{esc(title)}</title><style>{_CSS}"
+        ".prov{font:12px sans-serif;color:#333;margin-top:.2rem}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
     ]
     s = summary(changes)
-    parts.append("<p class='k'>" + esc(", ".join(f"{v} {k}" for k, v in s.items())) + "</p>")
+    parts.append("<p class='k'>" + esc(", ".join(f"{v} {kinds[k]}" for k, v in s.items())) + "</p>")
+    if note:
+        parts.append(f"<p class='k note'>{esc(note)}</p>")
+    if not changes:
+        parts.append("<p>Ingen ændringer.</p>")
     current = None
-    for ch in changes:
+    for i, ch in enumerate(changes):
         if ch.paragraph_key != current:
             current = ch.paragraph_key
             parts.append(f"<h2>{esc(current)}</h2>")
         parts.append(f"<div class='ch {esc(ch.kind.value)}'>")
-        parts.append(f"<div class='k'>{esc(ch.kind.value)} · {esc(_heading(ch))}</div>")
+        parts.append(f"<div class='k'>{esc(kinds[ch.kind.value])} · {esc(_heading(ch))}</div>")
         if ch.ops:
             body = "".join(
                 esc(o.text) if o.op == "equal" else f"<{o.op[:3]}>{esc(o.text)}</{o.op[:3]}>"
@@ -471,6 +516,13 @@ def render_html(changes: Sequence[ProvisionChange], title: str = "Lovspor diff")
             body = esc(ch.old_text)
         else:
             body = esc(ch.new_text)
-        parts.append(f"<div class='t'>{body}</div></div>")
+        parts.append(f"<div class='t'>{body}</div>")
+        r = provenance[i] if provenance is not None and i < len(provenance) else None
+        parts.extend(f"<div class='prov'>{esc(line)}</div>" for line in made_by(ch, r))
+        parts.append("</div>")
+    parts.append(
+        "<p class='k'>Lavet af Lovspor: en ordret sammenligning af de to versioner; hjemlen "
+        "er Lovspors henføring til ændringslovenes numre, ikke en officiel angivelse.</p>"
+    )
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

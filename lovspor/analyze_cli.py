@@ -212,7 +212,14 @@ def diff(
         title = f"{a.meta.short_name or a.meta.eli} → {b.meta.short_name or b.meta.eli}"
         if provision:
             title += f" · {provision}"
-        sys.stdout.write(render_html(changes, title=title))
+        sys.stdout.write(
+            render_html(
+                changes,
+                title=title,
+                provenance=[prov.get(id(c)) for c in changes] if prov is not None else None,
+                note=f"Ingen hjemmel vist: {why}" if why else None,
+            )
+        )
     else:
         use_color = out.is_terminal if color is None else color
         head = f"{a.meta.eli} ({a.meta.signed}) → {b.meta.eli} ({b.meta.signed})"

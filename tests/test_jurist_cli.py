@@ -5,12 +5,17 @@ provision with the act and item behind it, and the HTML redline's provenance in 
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from lawdiff.diff import diff_versions, render_html
+from lawdiff.model import AttributedChange, Attribution
+from lawdiff.parse import parse_document
 from lovspor.analyze import analyze
 from lovspor.cli import app
 from lovspor.ingest import import_files, iter_xml_files
@@ -243,3 +248,68 @@ def test_consolidate_json_only_adds_fields(db: str) -> None:
     # every changed provision is tied to an item
     assert all(p["changed_by"] for p in changed.values())
     assert all(r["changed_by"] for r in doc["removed_provisions"])
+
+
+# --- 4. the HTML redline: provenance per change, in Danish -----------------------------------
+
+
+def test_diff_html_carries_act_item_and_in_force_in_danish(db: str) -> None:
+    page = ok("diff", "lta/2015/1284", "lta/2016/1270", "-p", "§ 81 a", "-f", "html", "--db", db)
+    assert '<html lang="da">' in page
+    assert "3 indsat, 0 ophævet, 0 ændret, 0 omnummereret" in page
+    provs = re.findall(r"<div class='prov'>(.*?)</div>", page)
+    assert len(provs) == 3  # § 81 a, its stk. 1 and stk. 2
+    assert set(provs) == {
+        "Indsat ved lov nr. 171 af 27. februar 2016, § 1, nr. 1 · i kraft 1. marts 2016"
+    }
+    assert "lov nr. 171 af 27. februar 2016" in page and "i kraft" in page
+    assert "indsat · § 81 a, stk. 1" in page
+    # no English left in the page's own words
+    for word in ("inserted", "amended", "repealed", "renumbered", "No changes"):
+        assert f">{word}" not in page and f"{word} ·" not in page
+
+
+def test_diff_html_whole_pair_every_change_has_a_provenance_line(db: str) -> None:
+    page = ok("diff", "lta/2015/1284", "lta/2016/1270", "-f", "html", "--db", db)
+    blocks = page.split("<div class='ch ")[1:]
+    doc = json.loads(ok("diff", "lta/2015/1284", "lta/2016/1270", "-f", "json", "--db", db))
+    assert len(blocks) == len(doc["changes"]) > 50
+    for b, c in zip(blocks, doc["changes"], strict=True):
+        lines = [html.unescape(x) for x in re.findall(r"<div class='prov'>(.*?)</div>", b)]
+        assert lines, b[:200]
+        if c["attributions"]:
+            assert len(lines) == len(c["attributions"])
+            for line, a in zip(lines, c["attributions"], strict=True):
+                assert a["act_label"] in line and line.split(" ved ")[0] in (
+                    "Indsat", "Ophævet", "Ændret", "Omnummereret"
+                )  # fmt: skip
+                assert ("i kraft" in line) == bool(a["in_force"])
+        elif c["attribution"] == "no_act":
+            assert lines[0].startswith("Ingen ændringslov bag")
+        else:
+            assert lines[0].startswith("Ikke henført")
+
+
+def test_diff_html_without_provenance_says_why_and_escapes(db: str, retsinfo: Path) -> None:
+    page = ok("diff", "lta/2015/150", "lta/2016/1270", "-p", "§ 81 a", "-f", "html", "--db", db)
+    assert "Ingen hjemmel vist: not consecutive versions" in page
+    assert "<div class='prov'>" not in page
+    # law text and notes are data: a real change with hostile provenance stays text
+    def doc(eli: str):  # type: ignore[no-untyped-def]
+        return parse_document((retsinfo / "eli" / eli / "xml").read_bytes(), eli)
+
+    changes = [
+        c
+        for c in diff_versions(doc("lta/2015/1284").provisions, doc("lta/2016/1270").provisions)
+        if c.key.startswith("§ 81 a")
+    ]
+    bad = Attribution("lta/2016/171", "<script>x</script>", "§ 1", "1<b>", None, "act")
+    out = render_html(
+        changes,
+        title="<i>t</i>",
+        provenance=[AttributedChange(c, (bad,), "attributed") for c in changes],
+        note="<img src=x>",
+    )
+    assert "<script" not in out and "<b>" not in out and "<img" not in out and "<i>t" not in out
+    assert "&lt;script&gt;x&lt;/script&gt;, § 1, nr. 1&lt;b&gt; · ikrafttræden ukendt" in out
+    assert "(kun loven er kendt)" in out
