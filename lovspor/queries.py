@@ -198,6 +198,8 @@ def provision_subtree(doc: LawDocument, key: str) -> list[dict[str, Any]]:
 # --- a law's provision as of a date (`lovspor show SLUG`) --------------------------------
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+# a Meta entry that names another document type, "LBK nr 710 af 23/06/2011", not an act
+_OTHER_DOC = re.compile(r"\s*(?!LOV\b)[A-ZÆØÅ]{2,4} nr\b")
 
 
 def danish_date(d: Any) -> str:
@@ -289,7 +291,11 @@ def law_view(
 
 def act_mention(a: dict[str, Any]) -> str:
     """An entry of `later_acts` as a jurist reads it: "lov nr. 647 af 8. juni 2016 (delvis)"."""
-    return a["label"] + (" (delvis)" if a["partial"] else "")
+    return (
+        a["label"]
+        + (" (delvis)" if a["partial"] else "")
+        + ("" if a["stored"] else " (ikke i databasen)")
+    )
 
 
 def joined(names: list[str]) -> str:
@@ -352,10 +358,23 @@ def later_acts(
                 {"eli": eli, "label": act_name(eli, signed), "signed": _iso(signed),
                  "incorporated_in": None, "stored": True},
             )  # fmt: skip
+        meta: dict[str, Any] | None = None
         for x in ahead.acts_not_stored:
+            label, signed = x.get("label"), None
+            if label is None:  # named by the newest version's Meta only: read its entry
+                if meta is None:
+                    newest = chain[-1]
+                    blob = docs.get(newest.version_id)
+                    later = parse_document(decompress(blob), newest.eli).meta.later_changes
+                    meta = {mc.eli: mc for mc in later if mc.eli} if blob else {}
+                mc = meta.get(x["eli"])
+                if mc is not None and _OTHER_DOC.match(mc.text):
+                    continue  # a consolidated act or order the site relates, not an act
+                signed = mc.date if mc is not None else None
+                label = act_name(x["eli"], signed)
             acts.setdefault(
                 x["eli"],
-                {"eli": x["eli"], "label": x.get("label") or act_name(x["eli"]), "signed": None,
+                {"eli": x["eli"], "label": label, "signed": _iso(signed),
                  "incorporated_in": None, "stored": False},
             )  # fmt: skip
     if not acts:

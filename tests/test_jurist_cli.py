@@ -163,6 +163,17 @@ def test_show_slug_errors(db: str) -> None:
     assert "har ingen § 999" in line
 
 
+def test_show_slug_warns_of_acts_not_stored_but_not_of_other_documents(db: str) -> None:
+    # LOV 2010/639's Meta relates LOV 2011/573 (an amending act the corpus lacks) and LBKs
+    # such as LBK 2011/710 (beskæftigelsesloven): only the act is named, marked as not stored
+    doc = json.loads(ok("show", "godtgoerelsesloven", "-p", "§ 1", "--json", "--db", db))
+    acts = {a["eli"]: a for a in doc["warnings"]}
+    assert "lta/2011/710" not in acts and "lta/2011/838" not in acts
+    a = acts["lta/2011/573"]
+    assert not a["stored"] and a["label"] == "lov nr. 573 af 7. juni 2011"
+    assert "lov nr. 573 af 7. juni 2011 (ikke i databasen)" in doc["warning"]
+
+
 def test_show_slug_without_provision_is_the_version_summary(db: str) -> None:
     doc = json.loads(ok("show", "serviceloven", "--json", "--db", db))
     assert doc["version"] == doc["eli"] == "lta/2016/1270" and doc["doc_type"] == "LBK"
