@@ -12,8 +12,10 @@ import logging
 from scrapy.crawler import Crawler
 
 from crawler.items import DocumentItem, FailureItem, GapItem
+from db.laws import store_facts
 from db.session import session_scope
 from db.store import Outcome, record_failure, record_gap, resolve_gap, store_document
+from lawdiff.chain import facts_of
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,9 @@ class StorePipeline:
                     meta=item.document.meta,
                     fetched_at=item.fetched_at,
                 )
+                if result.outcome is not Outcome.UNCHANGED:
+                    # the spider parsed it already: keep what grouping needs, never re-parse
+                    store_facts(s, result.document_id, facts_of(item.document))
                 resolve_gap(s, item.eli)
                 if item.document.meta.eli != item.eli:
                     resolve_gap(s, item.document.meta.eli)

@@ -81,6 +81,37 @@ class Document(Base):
     parse_status: Mapped[str] = mapped_column(String(10), default="ok")  # ok | failed
     parse_error: Mapped[str | None] = mapped_column(Text)
     is_latest: Mapped[bool] = mapped_column(Boolean, default=True)
+    # --- grouping facts, read once when stored (lawdiff.chain.DocFacts); never re-parsed
+    facts_version: Mapped[int | None] = mapped_column(Integer)  # None: not yet extracted
+    predecessor_eli: Mapped[str | None] = mapped_column(String(40), index=True)  # Indledning
+    law_slug: Mapped[str | None] = mapped_column(String(80), index=True)  # a version's law
+    title_key: Mapped[str | None] = mapped_column(String(400), index=True)  # normalised title
+    popular_key: Mapped[str | None] = mapped_column(String(200), index=True)
+
+    sections: Mapped[list[DocumentSection]] = relationship(
+        back_populates="document", cascade="all, delete-orphan"
+    )
+
+
+class DocumentSection(Base):
+    """One amending section of a stored document: the law it names, the version it cites,
+    and the law that resolved to (lawdiff.chain.resolve_section), kept so grouping one more
+    document touches only the laws it names."""
+
+    __tablename__ = "document_sections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    section: Mapped[str] = mapped_column(String(20))
+    law_title: Mapped[str | None] = mapped_column(Text)  # as written
+    title_key: Mapped[str | None] = mapped_column(String(400), index=True)  # normalised
+    base_eli: Mapped[str | None] = mapped_column(String(40), index=True)
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    intro: Mapped[str] = mapped_column(Text, default="")
+    law_slug: Mapped[str | None] = mapped_column(String(80), index=True)
+
+    document: Mapped[Document] = relationship(back_populates="sections")
 
 
 class FetchFailure(Base):

@@ -33,7 +33,7 @@ from lawdiff.model import (
     RawAmendmentItem,
 )
 from lawdiff.numbers import NumberError, check_numbers, is_label_int, label_int, span
-from lawdiff.refs import AmendedLaw, normalize_law_title, parse_amending_intro
+from lawdiff.refs import AmendedLaw, names_amending_act, normalize_law_title, parse_amending_intro
 
 __all__ = [
     "Action",
@@ -175,7 +175,7 @@ class AmendedLawSection:
 
     @property
     def amends_amending_act(self) -> bool:
-        return bool(self.law_title and self.law_title.startswith("lov om ændring af"))
+        return names_amending_act(self.law_title)
 
 
 @dataclass(frozen=True, slots=True)

@@ -653,6 +653,10 @@ def _clean_title(text: str) -> str | None:
     return title or None
 
 
+# A law's one-word short title: "lodsloven", "vævsloven", "barnets lov" is two words (not here)
+_SHORT_TITLE = re.compile(r"[a-zæøå]+(?:-[a-zæøå]+)*lov(?:en)?")
+
+
 def parse_amending_intro(text: str) -> AmendedLaw:
     """ "I lov om social service, jf. lovbekendtgørelse nr. 1284 af 17. november 2015, som
     ændret ved § 1 i lov nr. 495 af 21. maj 2013, …, foretages følgende ændring:" →
@@ -690,10 +694,14 @@ def parse_amending_intro(text: str) -> AmendedLaw:
     base_hit: _Hit | None = None
     title_refs: list[ActRef] = []
     if good and good[0].parts_start == head_lo and good[0].start == head_lo:
-        # "I lov nr. 573 af 24. juni 2005 om social service"
+        # "I lov nr. 573 af 24. juni 2005 om social service", or with the short title after
+        # the act: "I lov nr. 567 af 9. juni 2006, lodsloven, foretages …"
         base_hit = good[0]
         rest = line[base_hit.end : core_hi].strip(" ,")
-        title = f"{base_hit.kind} {rest}" if rest.lower().startswith("om ") else None
+        if rest.lower().startswith("om "):
+            title = f"{base_hit.kind} {rest}"
+        else:
+            title = rest if _SHORT_TITLE.fullmatch(rest.lower()) else None
         title_hi = core_hi
     else:
         end_m = _TITLE_END.search(line, head_lo, core_hi)
@@ -782,6 +790,15 @@ def normalize_law_title(text: str) -> str:
     while (stripped := _TRAILING_PAREN.sub("", title)) != title and stripped:
         title = _TRAILING_PUNCT.sub("", stripped)
     return re.sub(r"\s+", " ", title).strip().lower()
+
+
+_AMENDING_ACT_TITLE = re.compile(r"^lov (?:nr\. \d+ )?om ændring(?:er)? (?:af|i)\b")
+
+
+def names_amending_act(title: str | None) -> bool:
+    """Whether a cited title is an amending act's ("lov om ændring af færdselsloven"): a
+    section that amends it changes an act, not a law, and must not make it a law."""
+    return bool(title) and bool(_AMENDING_ACT_TITLE.match(normalize_law_title(title or "")))
 
 
 def act_label(ref: ActRef) -> str:

@@ -204,7 +204,7 @@ def _group_into_laws(db_url: str, err: Console) -> None:
     from lovspor.ingest import rebuild_laws
 
     with session_scope(db_url) as s:
-        _plan, counts = rebuild_laws(s)
+        counts = rebuild_laws(s)
     err.print(
         f"{counts['laws']} love, {counts['versions']} versioner, {counts['links']} ændringsled"
     )

@@ -6,15 +6,20 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.laws import write_plan
-from db.models import Document
+from db.laws import (
+    all_slugs,
+    documents_without_facts,
+    replan,
+    store_facts,
+    unlinked_sections,
+)
+from db.models import AmendingLink, Document, Law, Version
 from db.session import session_scope
 from db.store import Outcome, decompress, mark_unreadable, record_failure, store_document
-from lawdiff.chain import ChainPlan, plan_chains
-from lawdiff.model import LawDocument
+from lawdiff.chain import facts_of
 from lawdiff.parse import MAX_DOCUMENT_BYTES, ParseError, parse_document
 
 
@@ -69,6 +74,7 @@ def import_files(
     recorded (fetch_failures, shown on Datadækning) and reported through ``on_fail`` at
     once, and the batch goes on. Only a failing database stops it."""
     report = ImportReport()
+    affected: set[str] = set()
 
     def failed(source: str, url: str, reason: str) -> None:
         report.failed.append((source, reason))
@@ -95,6 +101,9 @@ def import_files(
             # One transaction per document: a crash never leaves half a document behind.
             with session_scope(db_url) as s:
                 res = store_document(s, url=url, data=data, meta=doc.meta)
+                if res.outcome is not Outcome.UNCHANGED:
+                    # parsed once, here: grouping works from these facts from now on
+                    affected |= store_facts(s, res.document_id, facts_of(doc))
             if res.outcome is Outcome.NEW:
                 report.stored += 1
             elif res.outcome is Outcome.REVISION:
@@ -104,34 +113,41 @@ def import_files(
         if on_step:
             on_step(f)
     with session_scope(db_url) as s:
-        plan, _ = rebuild_laws(s)
-        report.unlinked = plan.unlinked
-        report.laws = len(plan.laws)
-        report.versions = sum(len(law.versions) for law in plan.laws.values())
-        report.links = sum(len(law.links) for law in plan.laws.values())
+        if documents_without_facts(s):
+            rebuild_laws(s)  # stored by a Lovspor that kept no facts: read them once
+        else:
+            replan(s, affected)
+        _totals(s, report)
     return report
 
 
-def load_latest_documents(session: Session) -> dict[str, tuple[int, LawDocument]]:
-    """Parse the newest revision of every stored document (≈1 s for the shared corpus)."""
-    out: dict[str, tuple[int, LawDocument]] = {}
-    rows = session.execute(
-        select(Document.id, Document.eli, Document.content).where(
-            Document.is_latest.is_(True), Document.parse_status == "ok"
-        )
-    )
-    for doc_id, eli, blob in rows:
+def _totals(session: Session, report: ImportReport) -> None:
+    report.unlinked = unlinked_sections(session)
+    report.laws = session.scalar(select(func.count()).select_from(Law)) or 0
+    report.versions = session.scalar(select(func.count()).select_from(Version)) or 0
+    report.links = session.scalar(select(func.count()).select_from(AmendingLink)) or 0
+
+
+def backfill_facts(session: Session) -> int:
+    """Read the grouping facts of stored documents that have none (stored by an older
+    Lovspor): each is parsed once, here, and never again for grouping."""
+    ids = documents_without_facts(session)
+    for doc_id in ids:
+        eli, blob = session.execute(
+            select(Document.eli, Document.content).where(Document.id == doc_id)
+        ).one()
         try:
-            out[eli] = (doc_id, parse_document(decompress(blob), eli))
+            doc = parse_document(decompress(blob), eli)
         except ParseError as exc:
             # Stored by an earlier, laxer Lovspor: now refused, it drops out of the chains
             # and is marked failed (shown on Datadækning) instead of stopping every command.
             mark_unreadable(session, eli, exc.reason)
-    return out
+            continue
+        store_facts(session, doc_id, facts_of(doc))
+    return len(ids)
 
 
-def rebuild_laws(session: Session) -> tuple[ChainPlan, dict[str, int]]:
-    docs = load_latest_documents(session)
-    plan = plan_chains(doc for _, doc in docs.values())
-    counts = write_plan(session, plan, {eli: doc_id for eli, (doc_id, _) in docs.items()})
-    return plan, counts
+def rebuild_laws(session: Session) -> dict[str, int]:
+    """Every law's chain from the stored facts (read first where missing)."""
+    backfill_facts(session)
+    return replan(session, all_slugs(session))

@@ -104,3 +104,33 @@ def any_db_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_url")
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(scope="session")
+def lta_corpus(shared: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """`pick(*elis)` → the XML files of those ELIs from ../shared/corpus's xz archive (read
+    once per session, only the members asked for are written; never committed)."""
+    import tarfile
+
+    archive = shared / "corpus" / "lta-2010-2013.tar.xz"
+    if not archive.is_file():
+        pytest.fail(f"{archive} missing: the shared corpus archive is part of ../shared")
+    root = tmp_path_factory.mktemp("lta-corpus")
+    done: dict[str, Path] = {}
+
+    def pick(*elis: str) -> list[Path]:
+        want = {f"lta-2010-2013/{e.split('/')[1]}/{e.split('/')[1]}-{e.split('/')[2]}.xml": e
+                for e in elis if e not in done}
+        if want:
+            with tarfile.open(archive, "r:xz") as tar:
+                for member in tar:
+                    if member.name in want:
+                        tar.extract(member, root, filter="data")
+                        done[want.pop(member.name)] = root / member.name
+                    if not want:
+                        break
+            if want:
+                pytest.fail(f"not in the corpus archive: {sorted(want.values())}")
+        return [done[e] for e in elis]
+
+    return pick
