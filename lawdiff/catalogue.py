@@ -1,4 +1,6 @@
-"""The social laws Lovspor tracks by default, and how one main act succeeded another.
+"""The one catalogue of laws: the social laws Lovspor tracks by default (with seeds), the
+other laws it knows by name (for references in law text and in the impact data), and how one
+main act succeeded another. Every stage resolves a law's name here and nowhere else.
 
 A seed is any one document of the law's chain; the chain spider walks from it backwards
 (Indledning → previous version and amending acts) and forwards (`Meta` later-change lists,
@@ -13,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from lawdiff.refs import normalize_law_title
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,16 @@ class LawEntry:
     seeds: tuple[str, ...]  # ELI paths ("lta/2016/1270") or accession numbers
     aliases: tuple[str, ...] = ()  # other titles the law has had
     successions: tuple[Succession, ...] = field(default_factory=tuple)
+    # names citations use besides the title ("I retsplejeloven, jf. …"); the popular title
+    # counts as one without being listed
+    short_titles: tuple[str, ...] = ()
+    accessions: tuple[str, ...] = ()  # accession numbers of versions others cite (KLE)
+
+    def names(self) -> tuple[str, ...]:
+        """Every normalised name the law is cited by."""
+        raw = (self.title, *self.aliases, *self.short_titles,
+               *((self.popular_title,) if self.popular_title else ()))
+        return tuple(dict.fromkeys(normalize_law_title(n) for n in raw))
 
 
 CATALOGUE: tuple[LawEntry, ...] = (
@@ -42,6 +56,7 @@ CATALOGUE: tuple[LawEntry, ...] = (
         "lov om social service",
         "Serviceloven",
         ("lta/2016/1270",),
+        accessions=("A20250015529",),
         successions=(
             Succession(
                 "serviceloven-1997",
@@ -56,6 +71,7 @@ CATALOGUE: tuple[LawEntry, ...] = (
         "barnets lov",
         "Barnets lov",
         ("lta/2023/721",),
+        accessions=("A20250028229",),
         successions=(
             Succession(
                 "serviceloven",
@@ -71,13 +87,15 @@ CATALOGUE: tuple[LawEntry, ...] = (
         "lov om retssikkerhed og administration på det sociale område",
         "Retssikkerhedsloven",
         ("lta/2016/1345",),
+        accessions=("A20250035429",),
     ),
-    LawEntry("aktivloven", "lov om aktiv socialpolitik", "Aktivloven", ("lta/2015/806",)),
+    LawEntry("aktivloven", "lov om aktiv socialpolitik", "Aktivloven", ("lta/2015/806",), accessions=("A20240080829",)),
     LawEntry(
         "beskaeftigelsesloven",
         "lov om en aktiv beskæftigelsesindsats",
         "Beskæftigelsesloven",
         ("lta/2016/1342",),
+        accessions=("A20240028029",),
         successions=(
             Succession(
                 "beskaeftigelsesloven-2003",
@@ -95,20 +113,45 @@ CATALOGUE: tuple[LawEntry, ...] = (
         "Boligstøtteloven",
         ("lta/2015/158",),
     ),
-    LawEntry("socialtilsynsloven", "lov om socialtilsyn", "Socialtilsynsloven", ("lta/2016/124",)),
-    LawEntry("aeldreloven", "ældreloven", "Ældreloven", (), aliases=("lov om ældre",)),
+    LawEntry("socialtilsynsloven", "lov om socialtilsyn", "Socialtilsynsloven", ("lta/2016/124",), accessions=("A20250023629",)),
+    LawEntry("aeldreloven", "ældreloven", "Ældreloven", (), aliases=("lov om ældre",),
+             short_titles=("ældrelov",), accessions=("A20240165130",)),
 )
 
-_BY_SLUG = {e.slug: e for e in CATALOGUE}
+#: Laws Lovspor knows by name but does not crawl by default: law text and the impact data
+#: cite them ("jf. § 19 i forvaltningsloven"). Add one to CATALOGUE (with a seed) to track it.
+KNOWN: tuple[LawEntry, ...] = (
+    LawEntry("almenboligloven", "lov om almene boliger m.v.", "Almenboligloven", ()),
+    LawEntry("integrationsloven", "lov om integration af udlændinge i danmark",
+             "Integrationsloven", ()),
+    LawEntry("forvaltningsloven", "forvaltningsloven", "Forvaltningsloven", ()),
+    LawEntry("retsplejeloven", "lov om rettens pleje", "Retsplejeloven", ()),
+    LawEntry("udlaendingeloven", "udlændingeloven", "Udlændingeloven", ()),
+    LawEntry("straffeloven", "straffeloven", "Straffeloven", ()),
+    LawEntry("familieretshusloven", "lov om familieretshuset", "Familieretshusloven", ()),
+    LawEntry("kompensationsloven", "lov om kompensation til handicappede i erhverv m.v.",
+             "Kompensationsloven", ()),
+    LawEntry("psykiatriloven", "lov om anvendelse af tvang i psykiatrien m.v.",
+             "Psykiatriloven", ()),
+    LawEntry("friplejeboligloven", "lov om friplejeboliger", "Friplejeboligloven", ()),
+    LawEntry("ungdomskriminalitetsloven", "lov om bekæmpelse af ungdomskriminalitet",
+             "Ungdomskriminalitetsloven", ()),
+)
+
+_ALL = (*CATALOGUE, *KNOWN)
+_BY_SLUG = {e.slug: e for e in _ALL}
+_BY_NAME: dict[str, LawEntry] = {}
+for _e in _ALL:
+    for _n in _e.names():
+        _BY_NAME.setdefault(_n, _e)
+_BY_ACCESSION = {a: e for e in _ALL for a in e.accessions}
 
 
 def normalize_title(title: str) -> str:
-    """ "Bekendtgørelse af lov om social service" / "Lov om social service\\n" → canonical."""
-    t = title.replace("\u00a0", " ").replace("\\n", " ")
-    t = re.sub(r"\s+", " ", t).strip().lower()
-    t = re.sub(r"^(bekendtgørelse af|lovbekendtgørelse af)\s+", "", t)
-    t = re.sub(r"\s*\(.*\)\s*$", "", t)  # popular subtitle in parentheses
-    return t.rstrip(". ")
+    """The one title normaliser ("Bekendtgørelse af lov om social service", "LBK af …",
+    "I lov om …", a popular subtitle in parentheses, a footnote star → "lov om social
+    service"; "m.v." keeps its period): `lawdiff.refs.normalize_law_title`."""
+    return normalize_law_title(title)
 
 
 def by_slug(slug: str) -> LawEntry | None:
@@ -116,11 +159,17 @@ def by_slug(slug: str) -> LawEntry | None:
 
 
 def by_title(title: str) -> LawEntry | None:
-    t = normalize_title(title)
-    for e in CATALOGUE:
-        if t == e.title or t in e.aliases:
-            return e
-    return None
+    """The law a title, alias, short or popular title names."""
+    return _BY_NAME.get(normalize_title(title))
+
+
+def by_accession(accession: str) -> LawEntry | None:
+    return _BY_ACCESSION.get(accession.split("#", 1)[0].strip().upper())
+
+
+def known_names() -> dict[str, str]:
+    """Every normalised name → slug (for matching law names in running text)."""
+    return {n: e.slug for n, e in _BY_NAME.items()}
 
 
 def slugify(text: str) -> str:

@@ -204,7 +204,11 @@ _TITLE_CITATION = re.compile(
     rf"^(?P<kind>{_KIND})\s*nr\b\.?\s*\d+(?:\s+af\s+(?:{_DATE}))?\s+(?=om\b)",
     re.IGNORECASE,
 )
-_TITLE_PREFIX = re.compile(r"^(?:i\s+|bekendtgørelse\s+af\s+)+", re.IGNORECASE)
+_TITLE_PREFIX = re.compile(
+    r"^(?:i\s+|(?:lov)?bekendtgørelse\s+af\s+|lbk\s+af\s+|lov\s+af\s+(?=lov\b|\w+loven\b))+",
+    re.IGNORECASE,
+)
+_FOOTNOTE_STAR = re.compile(r"\s*\*+\)?\s*$")
 _TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
 # Trailing punctuation, but not the period of an abbreviation ("m.v.", "m.fl.").
 _TRAILING_PUNCT = re.compile(r"(?:[\s,;:]|(?<![\s.][a-zæøå])(?<![\s.][a-zæøå]{2})\.)+$")
@@ -782,8 +786,8 @@ def normalize_law_title(text: str) -> str:
     """A lower-case canonical title for matching: "Bekendtgørelse af lov om social service",
     "I lov om social service", "Lov nr. 573 af 24. juni 2005 om social service" and
     "lov om social service (Konsekvensændringer …)" all → "lov om social service"."""
-    title = _one_line(text)
-    title = _TITLE_PREFIX.sub("", title)
+    title = _one_line(text).replace("\\n", " ")
+    title = _FOOTNOTE_STAR.sub("", _TITLE_PREFIX.sub("", title))
     if m := _TITLE_CITATION.match(title):
         title = f"{_canon_kind(m.group('kind'))} {title[m.end() :]}"
     title = _TRAILING_PUNCT.sub("", title)
