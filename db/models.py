@@ -87,6 +87,8 @@ class Document(Base):
     law_slug: Mapped[str | None] = mapped_column(String(80), index=True)  # a version's law
     title_key: Mapped[str | None] = mapped_column(String(400), index=True)  # normalised title
     popular_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    # an amending act's stored instructions were read from these bytes by this parser
+    instructions_key: Mapped[str | None] = mapped_column(String(100))  # "sha256|fingerprint"
 
     sections: Mapped[list[DocumentSection]] = relationship(
         back_populates="document", cascade="all, delete-orphan"
@@ -171,6 +173,13 @@ class Version(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     predecessor_eli: Mapped[str | None] = mapped_column(String(40))  # as its Indledning says
     analyzed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # --- what the stored analysis was computed from (analyze redoes exactly what changed)
+    analysed_against: Mapped[str | None] = mapped_column(String(40))  # start | break:ID | ID
+    analysed_document_id: Mapped[int | None] = mapped_column(Integer)  # this version's bytes
+    analysed_against_document_id: Mapped[int | None] = mapped_column(Integer)  # predecessor's
+    analyser: Mapped[str | None] = mapped_column(String(40))  # fingerprint of the differ
+    attribution_key: Mapped[str | None] = mapped_column(Text)  # inputs of the provenance
+    attribution_summary: Mapped[dict | None] = mapped_column(JSON)  # its report, for re-runs
     # sizes for the statistics, computed when the provisions are stored (None: not yet)
     paragraphs_in_force: Mapped[int | None] = mapped_column(Integer)
     words_in_force: Mapped[int | None] = mapped_column(Integer)

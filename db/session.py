@@ -81,9 +81,13 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config(url: str):  # type: ignore[no-untyped-def]
+    import sys
+
     from alembic.config import Config
 
-    cfg = Config()
+    # stdout now: alembic's default is bound when alembic is first imported, which may be
+    # inside a CliRunner call whose stream is closed afterwards
+    cfg = Config(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
     return cfg

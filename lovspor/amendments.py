@@ -39,7 +39,6 @@ from db.models import (
     Document,
     InstructionRow,
     Law,
-    Setting,
     Version,
 )
 from db.store import clear_analysis_failure, decompress, record_analysis_failure
@@ -70,10 +69,10 @@ from lawdiff.parse import ParseError, char_text, load_root, parse_document
 from lawdiff.refs import act_label, normalize_law_title, parse_intro
 from lovspor.failures import FATAL, reason_of
 
-ACT_KEY = "analyze.act.{}"  # act ELI → "sha256|library fingerprint"
-ATTR_KEY = "analyze.attr.{}"  # version id → {"key": …, "summary": {…}}
 CONFIDENCE = ("exact", "sunset", "paragraph", "act")  # best first
-LIBRARY = ("lawdiff.amend", "lawdiff.attribute", "lawdiff.consolidate", "lawdiff.refs")
+# every module whose code shapes stored instructions and attributions
+LIBRARY = ("lawdiff.amend", "lawdiff.attribute", "lawdiff.consolidate", "lawdiff.refs",
+           "lawdiff.keys", "lawdiff.numbers", "lawdiff.model", "lovspor.amendments")
 UNDATED = ("ministerial", "publication", "unknown")
 
 
@@ -230,15 +229,18 @@ def store_acts(session: Session, cache_: ActCache, report: ActsReport) -> dict[s
     and this parser. Returns every stored act by ELI."""
     acts = stored_acts(session)
     fp = library_fingerprint()
-    markers = {
-        s.key: s.value
-        for s in session.scalars(select(Setting).where(Setting.key.like("analyze.act.%")))
-    }
+    done = dict(
+        session.execute(
+            select(Document.id, Document.instructions_key).where(
+                Document.id.in_([sa.document_id for sa in acts.values()]),
+                Document.instructions_key.is_not(None),
+            )
+        ).all()
+    )
     links, titles = _law_maps(session)
     for eli, sa in sorted(acts.items()):
         want = f"{sa.sha256}|{fp}"
-        key = ACT_KEY.format(eli)
-        if markers.get(key) == want:
+        if done.get(sa.document_id) == want:
             report.skipped += 1
             continue
         try:
@@ -257,11 +259,9 @@ def store_acts(session: Session, cache_: ActCache, report: ActsReport) -> dict[s
         report.instructions += len(rows)
         report.unparsed += sum(not r["parsed"] for r in rows)
         report.new.append(eli)
-        row = session.get(Setting, key)
-        if row is None:
-            session.add(Setting(key=key, value=want))
-        else:
-            row.value = want
+        session.execute(
+            update(Document).where(Document.id == sa.document_id).values(instructions_key=want)
+        )
     return acts
 
 
@@ -521,24 +521,28 @@ def attribution_key(pair: PairRef, named: Iterable[str], acts: dict[str, StoredA
 
 
 def read_attr_marker(session: Session, version_id: int) -> tuple[str | None, dict | None]:
-    row = session.get(Setting, ATTR_KEY.format(version_id))
+    """The inputs the stored provenance was computed from, and its report (typed columns on
+    the version)."""
+    row = session.get(Version, version_id)
     if row is None:
         return None, None
-    data = json.loads(row.value)
-    return data.get("key"), data.get("summary")
+    return row.attribution_key, row.attribution_summary
 
 
 def write_attr_marker(session: Session, version_id: int, key: str, summary: dict) -> None:
-    value = json.dumps({"key": key, "summary": summary}, ensure_ascii=False, default=str)
-    row = session.get(Setting, ATTR_KEY.format(version_id))
-    if row is None:
-        session.add(Setting(key=ATTR_KEY.format(version_id), value=value))
-    else:
-        row.value = value
+    row = session.get(Version, version_id)
+    assert row is not None
+    row.attribution_key = key
+    # JSON-safe (dates as ISO text), as read back on the next run
+    row.attribution_summary = json.loads(json.dumps(summary, ensure_ascii=False, default=str))
 
 
 def clear_attr_marker(session: Session, version_id: int) -> None:
-    session.execute(delete(Setting).where(Setting.key == ATTR_KEY.format(version_id)))
+    session.execute(
+        update(Version)
+        .where(Version.id == version_id)
+        .values(attribution_key=None, attribution_summary=None)
+    )
 
 
 # --- lovspor act -------------------------------------------------------------------------
@@ -1096,14 +1100,10 @@ def check_pairs(session: Session, slug: str) -> dict[str, Any] | None:
 
 def pair_refs(session: Session, chains: Iterable[tuple[int, str, Sequence[Any]]]) -> list[PairRef]:
     """Consecutive pairs with stored changes (identity breaks excluded), from analyze's chains."""
-    markers = {
-        s.key: s.value
-        for s in session.scalars(select(Setting).where(Setting.key.like("analyze.pair.%")))
-    }
     out: list[PairRef] = []
     for law_id, slug, versions in chains:
         for prev, cur in itertools.pairwise(versions):
-            marker = markers.get(f"analyze.pair.{cur.id}", "")
+            marker = getattr(cur, "against", None) or ""
             if marker != str(prev.id):
                 continue
             out.append(

@@ -1,9 +1,11 @@
 """Database ↔ lawdiff: store each version's provisions and each consecutive pair's changes.
 
-Incremental by construction: a version's pair with its predecessor is marked done (the
-`Version.analyzed` flag plus a settings row naming the predecessor it was diffed against),
-so adding a version costs one parse and one diff; a chain that was re-ordered (a gap filled)
-recomputes exactly the pairs whose predecessor changed. Each pair is one transaction.
+Incremental by construction: each version records what its analysis was computed from
+(typed columns: the predecessor it was diffed against, both documents' revisions, and the
+fingerprint of the code that shapes a result), so adding a version costs one parse and one
+diff; a re-ordered chain (a gap filled), a new revision of a stored document or a new
+Lovspor whose parser or differ changed recomputes exactly the pairs that depend on it. Each
+pair is one transaction.
 A main act that follows another version in a chain (a replacement act) starts a new
 identity line: its provisions are stored, but it is not diffed against the act it replaced.
 """
@@ -12,9 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.util
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -28,7 +33,6 @@ from db.models import (
     InstructionRow,
     Law,
     ProvisionRow,
-    Setting,
     Version,
 )
 from db.session import session_scope
@@ -69,7 +73,6 @@ from lovspor.amendments import (
 )
 from lovspor.failures import FATAL, reason_of
 
-PAIR_KEY = "analyze.pair.{}"  # settings key per version → what it was diffed against
 START = "start"  # first version of a chain
 BREAK = "break:{}"  # a replacement main act: new identity line after version id {}
 
@@ -127,6 +130,27 @@ class _V:
     signed: dt.date | None
     analyzed: bool
     kind: str | None
+    against: str | None = None  # Version.analysed_against
+    analysed_document_id: int | None = None
+    against_document_id: int | None = None
+    analyser: str | None = None
+
+
+#: Every module whose code shapes a stored diff: a change in any of them re-analyses.
+ANALYSER = ("lawdiff.parse", "lawdiff.diff", "lawdiff.tokens", "lawdiff.keys",
+            "lawdiff.numbers", "lawdiff.model", "lawdiff.stats", "lovspor.analyze")
+
+
+@cache
+def analyser_fingerprint() -> str:
+    """Hash of the differ's sources (see ANALYSER): stored provisions and changes made by
+    other code are derived data and are redone."""
+    h = hashlib.sha1()
+    for name in ANALYSER:
+        spec = importlib.util.find_spec(name)
+        if spec and spec.origin:
+            h.update(Path(spec.origin).read_bytes())
+    return h.hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,27 +170,36 @@ def text_hash(text: str) -> str:
 def _chains(session: Session, laws: Iterable[str] | None) -> list[tuple[int, str, list[_V]]]:
     q = (
         select(Law.id, Law.slug, Version.id, Version.eli, Version.document_id, Version.signed)
-        .add_columns(Version.analyzed, Document.kind)
+        .add_columns(Version.analyzed, Document.kind, Version.analysed_against,
+                     Version.analysed_document_id, Version.analysed_against_document_id,
+                     Version.analyser)
         .join(Version, Version.law_id == Law.id)
         .join(Document, Document.id == Version.document_id)
         .order_by(Law.slug, Version.position, Version.signed, Version.id)
     )
     wanted = set(laws) if laws else None
     out: dict[int, tuple[int, str, list[_V]]] = {}
-    for law_id, slug, vid, eli, doc_id, signed, analyzed, kind in session.execute(q):
+    for law_id, slug, vid, eli, doc_id, signed, analyzed, kind, *state in session.execute(q):
         if wanted is not None and slug not in wanted:
             continue
         out.setdefault(law_id, (law_id, slug, []))[2].append(
-            _V(vid, eli, doc_id, signed, bool(analyzed), kind)
+            _V(vid, eli, doc_id, signed, bool(analyzed), kind, *state)
         )
     return list(out.values())
 
 
+def _up_to_date(v: _V, prev: _V | None, marker: str) -> bool:
+    """The stored analysis of `v` was made from exactly today's inputs."""
+    return (
+        v.analyzed
+        and v.against == marker
+        and v.analysed_document_id == v.document_id
+        and (prev is None or v.against_document_id == prev.document_id)
+        and v.analyser == analyser_fingerprint()
+    )
+
+
 def _plan(session: Session, chains: list[tuple[int, str, list[_V]]]) -> tuple[list[_Step], int]:
-    markers = {
-        s.key: s.value
-        for s in session.scalars(select(Setting).where(Setting.key.like("analyze.pair.%")))
-    }
     steps: list[_Step] = []
     skipped = 0
     for law_id, slug, versions in chains:
@@ -174,7 +207,7 @@ def _plan(session: Session, chains: list[tuple[int, str, list[_V]]]) -> tuple[li
         for v in versions:
             brk = prev is not None and v.kind == DocKind.MAIN_ACT.value
             marker = START if prev is None else (BREAK.format(prev.id) if brk else str(prev.id))
-            if v.analyzed and markers.get(PAIR_KEY.format(v.id)) == marker:
+            if _up_to_date(v, prev, marker):
                 skipped += 1 if prev is not None else 0
             else:
                 steps.append(_Step(law_id, slug, prev, v, marker, brk))
@@ -331,13 +364,15 @@ def change_record(
     }
 
 
-def _set_marker(session: Session, version_id: int, value: str) -> None:
-    key = PAIR_KEY.format(version_id)
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
+def _set_marker(session: Session, step: _Step) -> None:
+    """Record what this version's analysis was computed from (typed, on the version)."""
+    row = session.get(Version, step.cur.id)
+    assert row is not None
+    row.analysed_against = step.marker
+    row.analysed_document_id = step.cur.document_id
+    row.analysed_against_document_id = step.prev.document_id if step.prev else None
+    row.analyser = analyser_fingerprint()
+    row.analyzed = True
 
 
 def _run_step(
@@ -384,8 +419,7 @@ def _run_step(
         report.pairs_done += 1
     elif step.identity_break:
         report.identity_breaks.append((step.law, cur.eli))
-    _set_marker(session, cur.id, step.marker)
-    session.get(Version, cur.id).analyzed = True  # type: ignore[union-attr]
+    _set_marker(session, step)
     cache.clear()
     cache[cur.id] = provs
 
@@ -541,10 +575,6 @@ def stats_facts(
     chains = _chains(session, laws)
     versions: list[VersionFacts] = []
     pairs: list[PairFacts] = []
-    markers = {
-        s.key: s.value
-        for s in session.scalars(select(Setting).where(Setting.key.like("analyze.pair.%")))
-    }
     for law_id, slug, chain in chains:
         prev: _V | None = None
         for v in chain:
@@ -557,7 +587,7 @@ def stats_facts(
                 VersionFacts(slug, v.eli, v.signed, vf.valid_from if vf else None, n_par, n_words)
             )
             if prev is not None:
-                marker = markers.get(PAIR_KEY.format(v.id), "")
+                marker = v.against or ""
                 blob = session.scalar(select(Document.content).where(Document.id == v.document_id))
                 try:
                     acts = intro_of(decompress(blob), v.eli) if blob else ()
