@@ -44,6 +44,9 @@ class CrawlOptions:
     catalogue: Path | None = None
     follow_successors: bool = True  # --law serviceloven also crawls barnets lov
     retry_gaps: bool = False  # ask again for documents recorded as 404
+    # re-check each tracked law's newest stored version (conditional GET): the site updates
+    # its metadata when a new version or amending act appears, so a re-run notices them
+    refresh: bool = True
     # politeness
     throttle: bool = True
     contact: str = DEFAULT_CONTACT

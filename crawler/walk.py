@@ -220,6 +220,7 @@ class Walker:
         self.unowned_seeds: list[str] = []
         self.summaries: dict[str, DocSummary] = {}
         self.failed_now: set[str] = set()  # failed this run: not asked again until next run
+        self.from_store: set[str] = set()  # expanded from the database, not fetched this run
 
     # -- public ---------------------------------------------------------------------------
 
@@ -250,6 +251,7 @@ class Walker:
                 doc = self.stored.load(t.eli)
                 if doc is not None:
                     self.summaries[t.eli] = doc
+                    self.from_store.add(t.eli)
             if doc is not None:
                 queue.extend(self._expand(doc, [t]))
                 continue
@@ -265,6 +267,34 @@ class Walker:
         if summary.eli != eli:
             self.summaries[summary.eli] = summary
         return self.offer(self._expand(summary, waiting))
+
+    def refresh_targets(self) -> list[Target]:
+        """Each tracked law's newest version, where it came from the database and not from
+        the site this run: asked for again (conditionally), it is the one document whose
+        metadata the site updates when a later version or amending act appears."""
+        out: list[Target] = []
+        for law in self.laws.values():
+            versions = [
+                d for d in self.summaries.values()
+                if d.kind in (DocKind.CONSOLIDATED_ACT, DocKind.MAIN_ACT)
+                and (law.slug, d.eli) in self.expanded
+            ]  # fmt: skip
+            if not versions:
+                continue
+            newest = max(versions, key=lambda d: (d.signed or dt.date.min, d.eli))
+            if newest.eli in self.from_store and newest.eli not in self.pending:
+                out.append(Target(newest.eli, law.slug, "refresh", "refresh"))
+        return out
+
+    def refreshed(self, eli: str, doc: LawDocument | DocSummary) -> Step:
+        """A re-checked version came back changed: expand it again, and ask again for the
+        references it lists that were missing (404) before — the site may have them now."""
+        summary = doc if isinstance(doc, DocSummary) else summarize(doc)
+        self.expanded = {(slug, e) for slug, e in self.expanded if e != eli}
+        for ref, _date in summary.refs:
+            self.known_gaps.discard(ref)
+        self.from_store.discard(eli)
+        return self.fetched(eli, summary)
 
     def missing(self, eli: str, reason: str = "HTTP 404") -> list[GapNote]:
         """The document answered 404: a gap for everyone who referenced it."""

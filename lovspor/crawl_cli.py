@@ -111,6 +111,14 @@ def crawl(
     retry_gaps: Annotated[
         bool, typer.Option("--retry-gaps", help="Ask again for documents recorded as 404.")
     ] = False,
+    no_refresh: Annotated[
+        bool,
+        typer.Option(
+            "--no-refresh",
+            help="Do not re-check each tracked law's newest stored version (one conditional "
+            "GET per law, which is how a re-run notices new versions and amending acts).",
+        ),
+    ] = False,
     no_successors: Annotated[
         bool, typer.Option("--no-successors", help="Do not add laws that took over a law's part.")
     ] = False,
@@ -158,6 +166,7 @@ def crawl(
         catalogue=catalogue,
         follow_successors=not no_successors,
         retry_gaps=retry_gaps,
+        refresh=not no_refresh,
         throttle=not no_throttle,
         contact=contact or DEFAULT_CONTACT,
         concurrency=concurrency,

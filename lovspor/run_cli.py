@@ -142,6 +142,14 @@ def run(
     no_dashboard: Annotated[
         bool, typer.Option("--no-dashboard", help="Stop after the analysis (and the graph).")
     ] = False,
+    no_feed: Annotated[
+        bool,
+        typer.Option(
+            "--no-feed",
+            help="Do not read the site's Atom update feed after the chain walk (a mirror "
+            "without one).",
+        ),
+    ] = False,
     port: PortOpt = 8501,
     address: AddressOpt = "127.0.0.1",
 ) -> None:
@@ -166,6 +174,17 @@ def run(
     elif rc != 0:
         err.print(f"[red]Hentningen fejlede (exit {rc}); stopper.[/]")
         raise typer.Exit(rc)
+    if not no_feed:
+        # what the site published lately, also for documents no reference reaches yet
+        feed = ["crawl", "--feed", "--db", url, "--base-url", base_url]
+        if no_throttle:
+            feed.append("--no-throttle")
+        rc = _call(_lovspor(*feed))
+        if rc != 0:
+            err.print(
+                f"[yellow]Opdateringsfeedet kunne ikke læses helt (exit {rc}); det står på "
+                "siden Datadækning. Fortsætter.[/]"
+            )
 
     _stage(2, total, "Analyserer versioner og ændringer")
     rc = _call(_lovspor("analyze", "--db", url))

@@ -51,7 +51,12 @@ def test_lovspor_run_against_loopback_mirror(retsinfo: Path, tmp_path: Path) -> 
             "SELECT l.slug, count(*) FROM versions v JOIN laws l ON l.id = v.law_id GROUP BY 1"
         ).fetchall())
         changes = con.execute("SELECT count(*) FROM changes").fetchone()[0]
+        # the run also read the update feed: this mirror has none, recorded as a failure
+        feed = con.execute(
+            "SELECT reason FROM fetch_failures WHERE url LIKE '%/eli/eli-update-feed.atom'"
+        ).fetchall()
         con.close()
+        assert feed, "lovspor run must read the Atom update feed"
         assert versions.get("serviceloven", 0) >= 2, versions
         assert changes > 0
         out = (tmp_path / "run.log").read_text(errors="replace")

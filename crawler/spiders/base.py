@@ -98,6 +98,7 @@ class LovsporSpider(scrapy.Spider):
                 "lovspor_via": target.reason
                 if target.referrer in ("feed", "harvest")
                 else self.via,
+                "lovspor_refresh": target.reason == "refresh",
                 "handle_httpstatus_list": HANDLED_STATUSES,
             },
         )
@@ -178,7 +179,9 @@ class LovsporSpider(scrapy.Spider):
         now = utcnow()
         yield DocumentItem(eli, url, response.body, doc, now, meta.get("lovspor_via", self.via))
         self.docs.add(eli, now)
-        if self.via == "chain":
+        if self.via == "chain" and meta.get("lovspor_refresh"):
+            yield from self.apply(self.walker.refreshed(eli, doc))
+        elif self.via == "chain":
             yield from self.apply(self.walker.fetched(eli, doc))
         else:  # feed/harvest fetch what is listed; `crawl --law` walks on from stored docs
             self.walker.pending.pop(eli, None)

@@ -39,6 +39,13 @@ class ChainSpider(LovsporSpider):
             yield item
         for item in self.retry_failures():
             yield item
+        if o.refresh:
+            for target in self.walker.refresh_targets():
+                self.walker.pending[target.eli] = [target]
+                self.crawler.stats.inc_value("lovspor/refresh")
+                yield self.document_request(
+                    target, if_modified_since=self.docs.fetched_at.get(target.eli)
+                )
         if o.discover == "sitemap":
             yield self.sitemap_request(o.base_url + o.sitemap_path)
 

@@ -207,6 +207,24 @@ class FaultServer:
     def documents_requested(self) -> list[str]:
         return [p for p in self.paths("/eli/") if p.endswith("/xml")]
 
+    def fetched_unconditionally(self) -> set[str]:
+        """ELIs asked for without If-Modified-Since (a crawl's re-check of a stored newest
+        version asks conditionally)."""
+        return {_eli(e.path) for e in self._docs() if "If-Modified-Since" not in e.headers}
+
+    def rechecked(self) -> dict[str, int]:
+        """ELI → HTTP status of each conditional request (304: unchanged, no body)."""
+        return {_eli(e.path): e.status for e in self._docs() if "If-Modified-Since" in e.headers}
+
+    def _docs(self) -> list[Logged]:
+        with self.state.lock:
+            return [e for e in self.state.log
+                    if e.path.startswith("/eli/") and e.path.endswith("/xml")]
+
     def clear_log(self) -> None:
         with self.state.lock:
             self.state.log.clear()
+
+
+def _eli(path: str) -> str:
+    return path.removeprefix("/eli/").removesuffix("/xml")

@@ -72,12 +72,19 @@ def test_serviceloven_one_seed_then_rerun_is_free(tmp_path, mirror, corpus, rets
     assert len(docs) == len(set(docs)) == len(db.elis()) + len(db.gaps())
     assert run.summary["stored"] == len(db.elis())
     assert run.summary["requests"] == len(mirror.paths())
-    # a re-run over the unchanged site: no request at all, nothing new, same gaps
+    # a re-run over the unchanged site: one cheap request, the newest version re-checked
+    # conditionally (304, no body); nothing new, same gaps
     mirror.clear_log()
     again = run_crawl(db_path, "--seed", "lta/2016/1270", "--no-throttle", base_url=mirror.url)
-    assert mirror.paths() == []
-    assert again.summary["stored"] == 0 and again.summary["requests"] == 0
+    assert mirror.documents_requested() == ["/eli/lta/2016/1270/xml"]
+    assert mirror.rechecked() == {"lta/2016/1270": 304}
+    assert again.summary["stored"] == 0
     assert set(again.summary["gap_elis"]) == db.gaps()
+    # and with --no-refresh, none at all
+    mirror.clear_log()
+    run_crawl(db_path, "--seed", "lta/2016/1270", "--no-throttle", "--no-refresh",
+              base_url=mirror.url)
+    assert mirror.paths() == []
 
 
 def test_serviceloven_two_seeds_find_all_nine(tmp_path, mirror, corpus, retsinfo):
@@ -171,5 +178,6 @@ def test_sitemap_discovery_bridges_holes(tmp_path, retsinfo, corpus):
             "--no-throttle",
             base_url=srv.url,
         )
-        assert srv.documents_requested() == []
-        assert again.summary["document_requests"] == 0
+        assert srv.fetched_unconditionally() == set()
+        assert set(srv.rechecked().values()) <= {304}  # newest version re-checked, unchanged
+        assert again.summary["document_requests"] == len(srv.rechecked()) <= 2
