@@ -105,3 +105,31 @@ def test_facts_of_an_older_database_are_read_once(tmp_path: Path, retsinfo: Path
     with session_scope(url) as s:
         assert all(d.facts_version for d in s.scalars(select(Document)))
         assert {(a.eli, a.section) for a in s.scalars(select(AmendingLink))} == before
+
+
+def test_a_main_act_is_the_first_version_of_its_chain(tmp_path: Path, retsinfo: Path,
+                                                       lta_corpus) -> None:  # type: ignore[no-untyped-def]
+    """Godtgørelsesloven: the main act LOV 2010/639 is the law's first version; LOV 2011/573
+    § 1 amends it ("jf." the main act itself); LBK 2012/860 names it as its predecessor and is
+    diffed, attributed and consolidation-checked against it."""
+    from lovspor.amendments import check_pairs
+    from lovspor.analyze import analyze
+
+    url = f"sqlite:///{tmp_path / 'g.sqlite'}"
+    files = [retsinfo / "eli/lta/2010/639/xml", *lta_corpus("lta/2012/860", "lta/2011/573")]
+    import_files(url, files)
+    with session_scope(url) as s:
+        law = s.scalar(select(Law).where(Law.slug == "godtgoerelsesloven"))
+        assert law is not None
+        assert [v.eli for v in law.versions] == ["lta/2010/639", "lta/2012/860"]
+    assert _link_law(url, "lta/2011/573", "§ 1") == "godtgoerelsesloven"
+    report = analyze(url, progress=False)
+    assert report.failed == [] and report.pairs_done == 1
+    (pair,) = [p for p in report.attribution if p["law"] == "godtgoerelsesloven"]
+    assert (pair["old"], pair["new"]) == ("lta/2010/639", "lta/2012/860")
+    assert pair["exact"] > 0  # changes attributed to LOV 2011/573's items
+    with session_scope(url) as s:
+        checked = check_pairs(s, "godtgoerelsesloven")
+    assert checked is not None
+    assert [(p["old"], p["new"]) for p in checked["pairs"]] == [("lta/2010/639", "lta/2012/860")]
+    assert 0 < checked["predicted_exactly"] <= checked["of"]
