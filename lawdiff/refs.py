@@ -799,6 +799,16 @@ def normalize_law_title(text: str) -> str:
 _AMENDING_ACT_TITLE = re.compile(r"^lov (?:nr\. \d+ )?om ændring(?:er)? (?:af|i)\b")
 
 
+# a Meta entry naming another document type ("LBK nr 710 af 23/06/2011"), not an act
+_OTHER_DOC_SHORT_NAME = re.compile(r"\s*(?!LOV\b)[A-ZÆØÅ]{2,4} nr\b")
+
+
+def names_other_document(short_name: str) -> bool:
+    """Whether a `Meta` later-change entry names a document that is not an act (the site
+    relates a lovbekendtgørelse of another law that way): it amends nothing."""
+    return bool(_OTHER_DOC_SHORT_NAME.match(short_name or ""))
+
+
 def names_amending_act(title: str | None) -> bool:
     """Whether a cited title is an amending act's ("lov om ændring af færdselsloven"): a
     section that amends it changes an act, not a law, and must not make it a law."""

@@ -66,7 +66,7 @@ from lawdiff.model import (
     TokenOp,
 )
 from lawdiff.parse import ParseError, char_text, load_root, parse_document
-from lawdiff.refs import act_label, normalize_law_title, parse_intro
+from lawdiff.refs import act_label, names_other_document, normalize_law_title, parse_intro
 from lovspor.failures import FATAL, reason_of
 
 CONFIDENCE = ("exact", "sunset", "paragraph", "act")  # best first
@@ -780,7 +780,7 @@ def _pending(
             out.append(Pending(act, it, f"not incorporated in {newest.meta.eli}"))
     candidates: list[tuple[str, str]] = []
     for mc in newest.meta.later_changes:
-        if mc.eli:
+        if mc.eli and not names_other_document(mc.text):
             candidates.append((mc.eli, f"later change listed in {newest.meta.eli}'s metadata"))
     signed = newest.meta.signed
     for (eli,) in session.execute(
@@ -791,12 +791,21 @@ def _pending(
             candidates.append(
                 (eli, "stored act amending this law, signed after the newest version")
             )
+    stored_other = set(
+        session.scalars(
+            select(Document.eli).where(
+                Document.eli.in_([e for e, _ in candidates]),
+                Document.kind != "amending_act",
+            )
+        )
+    )
     for eli, why in candidates:
         if eli in seen or eli in incorporated:
             continue
         seen.add(eli)
         if eli not in acts:
-            absent.append({"eli": eli, "label": None, "reason": "act not stored"})
+            if eli not in stored_other:  # a stored document that is no amending act: not one
+                absent.append({"eli": eli, "label": None, "reason": "act not stored"})
             continue
         act = cache_.get(session, acts[eli])
         if act is None:

@@ -23,6 +23,7 @@ from db.store import decompress
 from lawdiff.keys import canonical
 from lawdiff.model import LawDocument
 from lawdiff.parse import accession_eli, parse_document
+from lawdiff.refs import names_other_document
 
 _ELI = re.compile(r"(?:eli/)?(lta|accn)/(\d{4}|[A-Z]\d+)/?(\d+)?")
 
@@ -198,8 +199,6 @@ def provision_subtree(doc: LawDocument, key: str) -> list[dict[str, Any]]:
 # --- a law's provision as of a date (`lovspor show SLUG`) --------------------------------
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
-# a Meta entry that names another document type, "LBK nr 710 af 23/06/2011", not an act
-_OTHER_DOC = re.compile(r"\s*(?!LOV\b)[A-ZÆØÅ]{2,4} nr\b")
 
 
 def danish_date(d: Any) -> str:
@@ -368,7 +367,7 @@ def later_acts(
                     later = parse_document(decompress(blob), newest.eli).meta.later_changes
                     meta = {mc.eli: mc for mc in later if mc.eli} if blob else {}
                 mc = meta.get(x["eli"])
-                if mc is not None and _OTHER_DOC.match(mc.text):
+                if mc is not None and names_other_document(mc.text):
                     continue  # a consolidated act or order the site relates, not an act
                 signed = mc.date if mc is not None else None
                 label = act_name(x["eli"], signed)
