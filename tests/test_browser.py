@@ -170,3 +170,32 @@ def test_stored_script_is_shown_as_text(browser, server: str) -> None:  # type: 
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text  # noqa: B018 (no script ran, so no alert is open)
     full_page_screenshot(browser, SCREENSHOTS / "xss.png")
+
+
+@pytest.mark.parametrize(
+    ("slug", "title", "selector", "least"),
+    [
+        ("statistik", "Statistik", '[data-testid="stVegaLiteChart"]', 1),  # per year / law
+        ("paragraf", "Paragraf", '[data-testid="stVegaLiteChart"]', 1),  # the § timeline
+        ("konsekvenser", "Konsekvenser", '[data-testid="stGraphVizChart"] svg', 1),
+    ],
+)
+def test_pictures_are_drawn(browser, server: str, slug: str, title: str, selector: str,  # type: ignore[no-untyped-def]
+                            least: int) -> None:
+    """The charts and the impact drawing are really drawn in the browser (screenshots of
+    them are saved beside the page screenshots)."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{server}/{slug}")
+    _wait_page(browser, title)
+    deadline = time.monotonic() + 30
+    found = []
+    while time.monotonic() < deadline:
+        found = browser.find_elements(By.CSS_SELECTOR, selector)
+        if len(found) >= least and all(e.size["height"] > 50 for e in found[:least]):
+            break
+        time.sleep(0.5)
+    assert len(found) >= least, f"{slug}: no {selector} drawn"
+    assert found[0].size["height"] > 50 and found[0].size["width"] > 100
+    SCREENSHOTS.mkdir(exist_ok=True)
+    found[0].screenshot(str(SCREENSHOTS / f"{slug}-picture.png"))
