@@ -216,6 +216,47 @@ def changes(
     return _df(url, stmt)
 
 
+AHEAD_COLUMNS = (*CHANGE_COLUMNS, "old_text", "new_text", "ops", "old_eli", "law_title")
+
+
+@st.cache_data(ttl=TTL, show_spinner="Læser kommende ændringslove …")
+def ahead_changes(
+    url: str,
+    law_ids: tuple[int, ...] = (),
+    basis: str = "signed",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """The look ahead (`lovspor.analyze.ahead_changes`): changes of acts no stored
+    lovbekendtgørelse incorporates yet, Lovspor's unofficial reading, with the texts (they
+    are in no table). Ids are negative, so they never collide with stored changes."""
+    from lovspor.analyze import ahead_changes as compute
+
+    lw = laws(url)
+    wanted = lw if not law_ids else lw[lw["id"].isin(law_ids)]
+    window = (
+        {"in_force_from": start, "in_force_to": end}
+        if basis == "in_force"
+        else {"date_from": start, "date_to": end}
+    )
+    rows: list[dict[str, Any]] = []
+    for slug, title in zip(wanted["slug"], wanted["title"], strict=True):
+        found, _base = compute(url, str(slug), **window)
+        for r in found:
+            ch = r.change
+            rows.append({
+                "id": -(len(rows) + 1), "law": r.law, "kind": ch.kind.value,
+                "level": ch.level.value, "old_key": ch.old_key, "new_key": ch.new_key,
+                "paragraph_key": ch.key.split(",", 1)[0], "signed": r.signed,
+                "in_force": r.in_force, "act_eli": r.act_eli, "act_label": r.act_label,
+                "act_section": r.act_section, "act_item": r.act_item, "attribution": "ahead",
+                "new_eli": r.new_eli, "old_text": ch.old_text, "new_text": ch.new_text,
+                "ops": [[o.op, o.text] for o in ch.ops], "old_eli": r.old_eli,
+                "law_title": title,
+            })  # fmt: skip
+    return pd.DataFrame(rows, columns=list(AHEAD_COLUMNS))
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def change_acts(url: str, law_ids: tuple[int, ...] = ()) -> pd.DataFrame:
     """Distinct attributed amending acts among the changes (for the act filter)."""

@@ -35,6 +35,7 @@ ATTRIBUTION_DA = {
     "act": "kun ændringsloven kendt",
     "no_act": "ingen ændringslov bag (fx nyt ministernavn, redaktionel rettelse)",
     "unattributed": "ikke henført",
+    "ahead": "uofficiel: ændringsnummeret anvendt af Lovspor (endnu ikke konsolideret)",
     "none": "ukendt",
     None: "ukendt",
 }

@@ -176,6 +176,29 @@ def test_aendringer_banner_for_acts_not_yet_consolidated(db: str) -> None:
     assert "1543" in banners or "1662" in banners  # LOV 2016/1543 and 2016/1662 came later
 
 
+def test_aendringer_includes_the_look_ahead_marked_unofficial(db: str) -> None:
+    """LOV 2016/1662 § 1, nr. 1 inserts serviceloven § 63 a from 1 January 2017; no stored
+    lovbekendtgørelse incorporates it: Ændringer shows it as unofficial, with its item."""
+    at = open_page("views/aendringer.py")
+    at.multiselect(key="laws").set_value([law_id(db, "serviceloven")]).run()
+    at.radio(key="basis").set_value("Ikrafttræden").run()
+    at.date_input(key="period").set_value((dt.date(2017, 1, 1), dt.date(2017, 3, 31))).run()
+    at.text_input(key="key").set_value("§ 63 a").run()
+    assert not at.exception
+    rows = at.dataframe[0].value
+    hit = rows[(rows["Bestemmelse"] == "§ 63 a") & (rows["Art"] == "indsat")]
+    assert len(hit) == 1 and hit.iloc[0]["Version"].startswith("uofficiel (lta/2016/1270")
+    assert "1662" in hit.iloc[0]["Ændringslov"] and hit.iloc[0]["Ikrafttræden"] == "1. januar 2017"
+    assert "vises øverst som uofficielle" in " ".join(w.proto.body for w in at.warning)
+    # the look ahead's rows come first, so the change shown is § 63 a, Lovspor's reading
+    assert at.selectbox(key="pick").value < 0
+    assert "§ 63 a — indsat" in [h.value for h in at.subheader]
+    assert any("Uofficielt" in w.proto.body for w in at.warning)
+    assert "<ins" in html_of(at) and "Børn og unge-udvalget" in html_of(at)
+    at.checkbox(key="ahead").uncheck().run()
+    assert at.dataframe[0].value.empty if at.dataframe else True
+
+
 def test_paragraf_opens_on_the_most_recently_changed_paragraph(db: str) -> None:
     at = open_page("views/paragraf.py")
     law = int(at.selectbox(key="law").value)

@@ -61,6 +61,14 @@ with st.container(border=True):
         "Ændringslov", list(act_names), format_func=act_names.get, help="Tom: alle.", key="acts", placeholder="Vælg …"
     )
     key_prefix = c6.text_input("Bestemmelse", placeholder="§ 81 a", key="key")
+    with_ahead = st.checkbox(
+        "Medtag ændringslove, der endnu ikke er indarbejdet (uofficielt)",
+        value=True,
+        key="ahead",
+        help="Vedtagne ændringslove, som ingen gemt lovbekendtgørelse har indarbejdet endnu: "
+        "Lovspor anvender selv deres ændringsnumre på den nyeste version. Det er ikke den "
+        "officielle tekst, og rækkerne er mærket uofficiel.",
+    )
 
 start, end = (period[0], period[1]) if len(period) == 2 else (period[0] if period else None, None)
 df = data.changes(
@@ -72,7 +80,20 @@ df = data.changes(
     tuple(fmt.KIND_FROM_DA[k] for k in kinds_da),
     tuple(act_sel),
     fmt.paragraph_key_input(key_prefix),
-)
+).assign(unofficial=False)
+if with_ahead:
+    ahead = data.ahead_changes(url, tuple(law_ids), basis, start, end)
+    if kinds_da:
+        ahead = ahead[ahead["kind"].isin([fmt.KIND_FROM_DA[k] for k in kinds_da])]
+    if act_sel:
+        ahead = ahead[ahead["act_eli"].isin(act_sel)]
+    if (k := fmt.paragraph_key_input(key_prefix).strip()):
+        keys = ahead["new_key"].fillna(ahead["old_key"])
+        ahead = ahead[(ahead["paragraph_key"] == k) | (keys == k) | keys.str.startswith(f"{k},")]
+    if not ahead.empty:
+        df = pd.concat(
+            [ahead[list(data.CHANGE_COLUMNS)].assign(unofficial=True), df], ignore_index=True
+        )
 
 for law_id in law_ids or list(names):
     pending = data.pending_acts(url, int(law_id))
@@ -82,10 +103,14 @@ for law_id in law_ids or list(names):
         f"{ui.md_escape(t or e)} ({ui.md_escape(e)}" + (f", {fmt.danish_date(d)})" if d else ")")
         for e, d, t in zip(pending["eli"], pending["date"], pending["text"], strict=True)
     )
+    shown = (
+        "deres ændringer vises øverst som uofficielle (Lovspors egen konsolidering)"
+        if with_ahead
+        else "så deres ændringer mangler her"
+    )
     st.warning(
         f"**{ui.md_escape(names[int(law_id)])}**: {len(pending)} senere ændringslov(e) er "
-        f"endnu ikke indarbejdet i en gemt lovbekendtgørelse, så deres ændringer mangler "
-        f"her: {listed}",
+        f"endnu ikke indarbejdet i en gemt lovbekendtgørelse; {shown}: {listed}",
         icon="⚠️",
     )
 
@@ -111,7 +136,10 @@ table = pd.DataFrame(
             )
         ],
         "Ikrafttræden": [fmt.danish_date(d, "") for d in df["in_force"]],
-        "Version": df["new_eli"],
+        "Version": [
+            f"uofficiel ({str(e).removesuffix('+uofficiel')} + ændringslov)" if u else e
+            for e, u in zip(df["new_eli"], df["unofficial"], strict=True)
+        ],
     }
 )
 event = st.dataframe(
@@ -139,9 +167,20 @@ chosen = st.selectbox(
 if picked_rows:
     chosen = int(df.iloc[picked_rows[0]]["id"])
 
-d = data.change_detail(url, int(chosen)) if chosen is not None else None
+if chosen is not None and int(chosen) < 0:  # a look-ahead change: its row is all there is
+    row = ahead[ahead["id"] == int(chosen)].iloc[0].to_dict()
+    d = {**row, "new_signed": None, "old_signed": None, "similarity": None}
+else:
+    d = data.change_detail(url, int(chosen)) if chosen is not None else None
 if d is None:
     st.stop()
+unofficial = int(d["id"]) < 0
+if unofficial:
+    st.warning(
+        "**Uofficielt:** denne ændring står i en ændringslov, som ingen gemt "
+        "lovbekendtgørelse har indarbejdet endnu. Lovspor har selv anvendt ændringsnummeret "
+        f"på {d['old_eli']}; det er ikke den officielle tekst."
+    )
 
 st.subheader(f"{fmt.provision_label(d['old_key'], d['new_key'])} — {fmt.kind_da(d['kind'])}")
 act = fmt.act_citation(d["act_label"], d["act_section"], d["act_item"], d["act_eli"])
@@ -152,7 +191,9 @@ facts = [
     ("Ikrafttræden", fmt.danish_date(d["in_force"], "ukendt")),
     (
         "Versioner",
-        f"{d['old_eli']} ({fmt.danish_date(d['old_signed'])}) → "
+        f"{d['old_eli']} + {act or 'ændringsloven'} (uofficiel konsolidering)"
+        if unofficial
+        else f"{d['old_eli']} ({fmt.danish_date(d['old_signed'])}) → "
         f"{d['new_eli']} ({fmt.danish_date(d['new_signed'])})",
     ),
     ("Henføring", fmt.ATTRIBUTION_DA.get(d["attribution"], d["attribution"] or "ukendt")),
@@ -165,7 +206,7 @@ rows = "".join(
 links = ""
 if link:
     links += f"<a href='{fmt.esc(link, quote=True)}' target='_blank'>Ændringsloven på retsinformation.dk</a>"
-new_link = fmt.eli_url(d["new_eli"])
+new_link = None if unofficial else fmt.eli_url(d["new_eli"])
 if new_link:
     links += (
         (" · " if links else "")
@@ -176,7 +217,10 @@ ui.html_block(f"<table style='font:14px sans-serif'>{rows}</table><p>{links}</p>
 
 mode = st.radio("Visning", ["Side om side", "Samlet"], horizontal=True, key="redline_mode")
 parts = [d]
-if d["level"] == "paragraf":  # a § holds little own text: show its stk./nr. changes too
+if d["level"] == "paragraf" and unofficial:
+    below = ahead[(ahead["paragraph_key"] == d["paragraph_key"]) & (ahead["id"] != d["id"])]
+    parts += [r for r in below.to_dict("records") if r["new_eli"] == d["new_eli"]]
+elif d["level"] == "paragraf":  # a § holds little own text: show its stk./nr. changes too
     parts += data.changes_below(url, int(d["id"]))
 for part in parts:
     ops = fmt.change_ops(part["kind"], part["old_text"] or "", part["new_text"] or "", part["ops"])
