@@ -782,6 +782,38 @@ def is_ministry_rename(old: str, new: str) -> bool:
     return True
 
 
+def rename_mapping(pairs: Iterable[tuple[str, str]], least: int = 2) -> dict[str, str]:
+    """The ministry renames (ressortændringer) a consolidated version made without an act:
+    old name → new name, from text pairs that differ only by ministry titles, kept when the
+    same replacement occurs at least ``least`` times and the old name is never replaced by
+    anything else (a rename is applied consistently through a law)."""
+    seen: dict[str, dict[str, int]] = {}
+    for old, new in pairs:
+        if not is_ministry_rename(old, new):
+            continue
+        a, b = normalise(old).split(), normalise(new).split()
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+            if op != "replace":
+                continue
+            src, dst = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+            if _MINISTRY.search(src) and _MINISTRY.search(dst):  # a title for a title
+                seen.setdefault(src, {}).setdefault(dst, 0)
+                seen[src][dst] += 1
+    return {
+        src: next(iter(dsts))
+        for src, dsts in seen.items()
+        if len(dsts) == 1 and next(iter(dsts.values())) >= least
+    }
+
+
+def apply_renames(text: str, mapping: Mapping[str, str]) -> str:
+    """``text`` with each old ministry name replaced by its new one (whole words only)."""
+    out = normalise(text)
+    for src in sorted(mapping, key=len, reverse=True):
+        out = re.sub(rf"(?<![\w-]){re.escape(src)}(?![\w-])", mapping[src], out)
+    return out
+
+
 def is_editorial(old: str, new: str) -> bool:
     """True if ``old`` and ``new`` differ only in punctuation, case or spacing."""
     return _NON_WORD.sub("", old).lower() == _NON_WORD.sub("", new).lower()
@@ -804,6 +836,17 @@ class CheckReport:
     # changed keys no instruction touched whose change only renames a ministry or corrects
     # punctuation: a re-publication's work, not an act's — no consolidator can predict them
     without_act: tuple[str, ...] = ()
+    # the ministry renames the actual version made (old → new), and the changed keys that
+    # were predicted exactly once they are applied (marked editorial, counted apart)
+    renames: Mapping[str, str] = field(default_factory=dict)
+    renamed: tuple[str, ...] = ()
+
+    @property
+    def act_changed_rate_with_renames(self) -> float:
+        """As `act_changed_rate`, with the detected ministry renames applied to the replay."""
+        den = [k for k in self.changed if k not in self.without_act]
+        good = {*self.changed_identical, *self.renamed} - set(self.without_act)
+        return len([k for k in den if k in good]) / len(den) if den else 1.0
 
     @property
     def act_changed_rate(self) -> float:
@@ -917,9 +960,14 @@ def check_against(
     changed: list[str] = []
     good: list[str] = []
     without: list[str] = []
+    renamed: list[str] = []
     hit = set(touched)
+    renames: dict[str, str] = {}
     if base is not None:
         b = _texts(base)
+        renames = rename_mapping(
+            (b[k], a[k]) for k in b if k in a and k not in hit and b[k] != a[k]
+        )
         for key in dict.fromkeys([*b, *a]):
             bt, at = b.get(key), a.get(key)
             if bt == at:
@@ -927,6 +975,9 @@ def check_against(
             changed.append(key)
             if p.get(key) == at:
                 good.append(key)
+            elif renames and p.get(key) is not None and at is not None and \
+                    apply_renames(p[key], renames) == at:
+                renamed.append(key)
             elif key not in hit and (
                 (
                     bt is not None
@@ -936,4 +987,5 @@ def check_against(
                 or (bt is None and _is_placeholder(key, a))
             ):
                 without.append(key)
-    return CheckReport(tuple(rows), tuple(changed), tuple(good), tuple(without))
+    return CheckReport(tuple(rows), tuple(changed), tuple(good), tuple(without), renames,
+                       tuple(renamed))

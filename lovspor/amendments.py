@@ -1068,12 +1068,20 @@ def check_pairs(session: Session, slug: str) -> dict[str, Any] | None:
                 "predicted_exactly": len(ok),
                 "of": len(den),
                 "rate": round(rep.act_changed_rate, 4),
+                # ministry renames the new version made without an act (ressortændringer):
+                # applied to the replay, the changes they explain are marked editorial
+                "renames": dict(rep.renames),
+                "predicted_with_renames": len(ok) + len(
+                    [k for k in rep.renamed if k not in rep.without_act]),
+                "rate_with_renames": round(rep.act_changed_rate_with_renames, 4),
                 "changed_provisions": [
                     {
                         "key": k,
                         "status": (
                             "identical"
                             if k in rep.changed_identical
+                            else "editorial"
+                            if k in rep.renamed
                             else rows[k].status
                             if k in rows
                             else "missing"
