@@ -24,7 +24,7 @@ import json
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from db.models import (
     ChangeAttributionRow,
     ChangeRow,
     Document,
+    DocumentSection,
     InstructionRow,
     Law,
     Version,
@@ -437,6 +438,31 @@ def _sunsets(session: Session, pair: PairRef, law_title: str | None) -> tuple[Su
     return sunset_clauses(prev.blocks, law_title, old_signed, new_signed)
 
 
+def for_law(
+    session: Session, act: AmendingAct, document_id: int, slug: str, law_title: str | None
+) -> AmendingAct:
+    """`act` with every section that grouping resolved to `slug` (the cited version first,
+    then titles: `document_sections.law_slug`) named by `law_title`, so that selecting items
+    by title finds the sections that cite the law by a short title ("I barselsloven, jf. …")
+    or by an older title of a renamed law."""
+    if not law_title:
+        return act
+    resolved = dict(
+        session.execute(
+            select(DocumentSection.section, DocumentSection.law_slug).where(
+                DocumentSection.document_id == document_id
+            )
+        ).all()
+    )
+    sections = tuple(
+        replace(s, law_title=law_title)
+        if resolved.get(s.label) == slug and s.law_title != law_title
+        else s
+        for s in act.sections
+    )
+    return act if sections == act.sections else replace(act, sections=sections)
+
+
 def attribute_pair(
     session: Session,
     pair: PairRef,
@@ -450,11 +476,12 @@ def attribute_pair(
     named = intro.incorporated if intro else ()
     missing = [r for r in named if r.eli not in acts]
     incorporated: list[tuple[ActRef, AmendingAct]] = []
+    law_title = normalize_law_title(title) if title else None
     for ref in named:
         if ref.eli in acts and (act := cache_.get(session, acts[ref.eli])) is not None:
+            act = for_law(session, act, acts[ref.eli].document_id, pair.law, law_title)
             incorporated.append((ref, act))
     ids, changes = _load_changes(session, pair.new_id)
-    law_title = normalize_law_title(title) if title else None
     res = attribute(
         changes,
         incorporated,
@@ -775,6 +802,7 @@ def _pending(
         act = cache_.get(session, acts[ref.eli])
         if act is None:
             continue
+        act = for_law(session, act, acts[ref.eli].document_id, chain.slug, law_title)
         seen.add(ref.eli)
         for it in select_items(act, law_title, ref):
             out.append(Pending(act, it, f"not incorporated in {newest.meta.eli}"))
@@ -810,6 +838,7 @@ def _pending(
         act = cache_.get(session, acts[eli])
         if act is None:
             continue
+        act = for_law(session, act, acts[eli].document_id, chain.slug, law_title)
         for it in select_items(act, law_title):
             out.append(Pending(act, it, why))
     out.sort(key=lambda p: (p.act.signed or dt.date.max, p.act.eli))
@@ -1032,8 +1061,11 @@ def check_pairs(session: Session, slug: str) -> dict[str, Any] | None:
                             "reason": "incorporated acts not stored: " + ", ".join(missing)})  # fmt: skip
             continue
         prev = doc(i - 1)
-        inc = [(r, cache_.get(session, acts[r.eli])) for r in intro.incorporated]
         law = normalize_law_title(new.meta.title)
+        inc = []
+        for r in intro.incorporated:
+            a = cache_.get(session, acts[r.eli])
+            inc.append((r, for_law(session, a, acts[r.eli].document_id, slug, law) if a else None))
         items = [
             it
             for ref, a in inc

@@ -133,3 +133,25 @@ def test_a_main_act_is_the_first_version_of_its_chain(tmp_path: Path, retsinfo: 
     assert checked is not None
     assert [(p["old"], p["new"]) for p in checked["pairs"]] == [("lta/2010/639", "lta/2012/860")]
     assert 0 < checked["predicted_exactly"] <= checked["of"]
+
+
+def test_acts_citing_a_short_title_attribute_the_pair(tmp_path: Path, retsinfo: Path,
+                                                     lta_corpus) -> None:  # type: ignore[no-untyped-def]
+    """Barselloven LBK 2012/1070 → 2013/872: the three acts it incorporates say "I
+    barselloven, jf. lovbekendtgørelse nr. 1070 …" while the LBK's title is "lov om ret til
+    orlov og dagpenge ved barsel". Matching sections by title alone attributed nothing (0 %);
+    the law grouping resolved (the cited version) attributes the changes to their items."""
+    from lovspor.analyze import analyze
+
+    url = f"sqlite:///{tmp_path / 'g.sqlite'}"
+    files = [*lta_corpus("lta/2012/1070", "lta/2013/872", "lta/2013/652"),
+             retsinfo / "eli/lta/2012/1380/xml", retsinfo / "eli/lta/2013/357/xml"]
+    import_files(url, files)
+    report = analyze(url, progress=False)
+    (pair,) = [p for p in report.attribution if p["new"] == "lta/2013/872"]
+    assert pair["complete"] and pair["coverage"] >= 0.9, pair
+    with session_scope(url) as s:
+        from db.models import ChangeAttributionRow
+
+        acts = set(s.scalars(select(ChangeAttributionRow.act_eli)))
+    assert {"lta/2012/1380", "lta/2013/357", "lta/2013/652"} <= acts
