@@ -71,6 +71,8 @@ class TargetKind(StrEnum):
     ANNEX = "annex"  # "bilag 1"
     LAW = "law"  # "Overalt i loven"
     ACT_ITEM = "act_item"  # "§ 1, nr. 14" of another amending act
+    TITLE = "title"  # "Lovens titel": key "titel"
+    FOOTNOTE = "footnote"  # "Fodnoten til lovens titel": "titel, fodnote" ("… fodnote 2")
 
 
 @dataclass(frozen=True, slots=True)
@@ -508,6 +510,15 @@ _PART = re.compile(r"^\s*afsnit\s+(?P<v>[IVXLC]+(?:\s?[a-z])?)\s*$", re.IGNORECA
 _ANNEX = re.compile(
     r"^\s*bilag(?:\s+(?P<v>\d+(?:\s*[-–]\s*\d+)?))?(?:\s*,\s*|\s+)?(?P<rest>.*)$", re.IGNORECASE
 )
+# "Lovens titel", alone or heading a list ("I lovens titel, § 5, stk. 2, … ændres")
+_TITLE = re.compile(r"^lovens\s+titel(?:\s*(?:,|og)\s+(?P<rest>.+))?$", re.IGNORECASE)
+# "Fodnoten til lovens titel", "Fodnote 2 …", "Fodnote nr. 2 …", "Fodnoterne …" (all of
+# them), "Lovens fodnote" (the law's footnote, not said to be the title's)
+_FOOTNOTE = re.compile(
+    r"^(?:fodnote(?P<form>n|rne)?(?:\s+(?:nr\.\s*)?(?P<n>\d+))?\s+til\s+lovens\s+titel"
+    r"|(?P<law>lovens\s+fodnote))$",
+    re.IGNORECASE,
+)
 _WITH_HEADING = re.compile(
     r"\s*,?\s*(?:med|og)\s+(?:tilhørende|den\s+tilhørende)\s+overskrift(?:er)?\s*,?", re.IGNORECASE
 )
@@ -543,6 +554,22 @@ def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list
     if m := _EVERYWHERE_IN.match(text):
         inner = parse_targets(text[m.end() :], base)
         return [replace(t, occurrences=0) for t in inner] if inner else None
+    if m := _FOOTNOTE.match(text):
+        if m.group("law"):
+            key = "fodnote"
+        elif m.group("n"):
+            if m.group("form"):
+                return None  # "fodnoten 2": not the grammar's
+            key = f"titel, fodnote {int(m.group('n'))}"
+        else:
+            key = "titel, fodnoter" if (m.group("form") or "").lower() == "rne" else "titel, fodnote"
+        return [Target(key, kind=TargetKind.FOOTNOTE, occurrences=occ)]
+    if m := _TITLE.match(text):
+        title = Target("titel", kind=TargetKind.TITLE, occurrences=occ)
+        if not m.group("rest"):
+            return [title]
+        more = parse_targets(m.group("rest"), base)
+        return [title, *more] if more else None
     if m := _HEADING.match(text):
         rest = text[m.end() :]
         if m2 := _CHAPTER.match(rest):
@@ -781,6 +808,8 @@ def _targets(ctx: _Ctx, phrase: str | None, rel: str | None = None) -> list[Targ
     phrase = _TRIM.sub("", phrase or "")
     phrase = re.sub(r"^(?:og\s+)?(?:i\s+|I\s+)?", "", phrase)
     base_path = _path_of(ctx.base[0]) if ctx.base else None
+    if base_path is not None and base_path[0] is None:
+        base_path = None  # a title, annex or chapter: "stk. 2" under it is no provision
     found: list[Target] | None = None
     if (m := _ONLY_OCC.match(phrase)) and ctx.base:
         found = [replace(t, occurrences=_OCC_WORDS[m.group(1).lower()]) for t in ctx.base]
@@ -818,6 +847,8 @@ def _relative(phrase: str, last: Sequence[Target]) -> list[Target] | None:
     2. pkt. …") it is not understood."""
     found: list[Target] | None = None
     for t in last:
+        if _path_of(t)[0] is None:
+            return None  # a title, annex or chapter has no § a phrase could continue
         got = parse_targets(phrase, _path_of(t))
         if got is None:
             return None
@@ -911,6 +942,8 @@ def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
             return ctx.new_text, ctx.new_provisions
         if _HEADING.match(sk):
             return "", ()  # a heading's new text sits in a Rubrica the raw item does not carry
+        if ctx.last and all(t.kind in _TITLE_KINDS for t in ctx.last):
+            return "", ()  # a new title is printed as a centred label the raw item lacks
         raise _Unparsed("no new text (neither quoted nor AendringNyTekst)")
 
     # renumbering: "Stk. 3-5 bliver herefter stk. 4-6."
@@ -1073,6 +1106,8 @@ def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
             else:
                 t = [replace(x, kind=TargetKind.ACT_ITEM, inner=inner) for x in t]
         text, provs = new_text(m.group("q"))
+        if all(x.kind in _TITLE_KINDS for x in t):
+            return [mk(Action.REWRITE, t, new_text=_plain(text, provs))]
         anchor = t[0].new_key or t[0].key if t[0].kind is TargetKind.PROVISION else None
         absprovs = _absolute(provs, anchor)
         keys = () if t[0].pkt is not None else tuple(p.key for p in absprovs)
@@ -1100,6 +1135,15 @@ def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
             )
         ]
     raise _Unparsed("no known verb form")
+
+
+_TITLE_KINDS = (TargetKind.TITLE, TargetKind.FOOTNOTE)
+
+
+def _plain(text: str | None, provs: Sequence[Provision]) -> str:
+    """New text of a title or footnote: words, not provisions (an unlabelled stk. the XML
+    wraps a footnote in is layout)."""
+    return text or " ".join(p.text for p in provs if p.text)
 
 
 def _is_act_item(ctx: _Ctx) -> bool:
@@ -1143,6 +1187,27 @@ def _insert_as(ctx: _Ctx, m: re.Match[str], index: int) -> list[Instruction]:
     several targets ("I § 9, stk. 2, og § 11, stk. 3, indsættes som 5. pkt.:") one insertion
     under each."""
     gd = m.groupdict()
+    if not _TRIM.sub("", gd["t"] or "") and not gd.get("anchor") and gd.get("pos") is None:
+        # "Som fodnote til lovens titel indsættes:": a new footnote, not a provision
+        what = re.sub(r"^(?:et\s+)?(?:nye|nyt|ny)\s+", "", _TRIM.sub("", gd["what"]), flags=re.I)
+        if _FOOTNOTE.match(what) and (found := parse_targets(what)):
+            text, provs = (
+                (ctx.quotes[int(gd["q"])], ())
+                if gd.get("q")
+                else (ctx.new_text, ctx.new_provisions)
+            )
+            return [
+                Instruction(
+                    ctx.section,
+                    ctx.item,
+                    index,
+                    Action.INSERT,
+                    tuple(found),
+                    new_text=_plain(text, provs),
+                    position="as",
+                    raw=ctx.raw,
+                )
+            ]
     level, values = _what(gd["what"])
     if level == 0 and not _TRIM.sub("", gd["t"] or "") and values:
         text, provs = (
@@ -1459,7 +1524,18 @@ def parse_definition(
         out = [
             replace(i, targets=tuple(_as_act_item(t, base_list) for t in i.targets)) for i in out
         ]
-    return out
+    return [part for i in out for part in _split_title(i)]
+
+
+def _split_title(ins: Instruction) -> list[Instruction]:
+    """ "I lovens titel, § 5, stk. 2, … ændres »x« til: »y«": one instruction for the title,
+    one for the provisions (same index, as for several quoted olds), so that a consumer
+    that does not model titles can still act on the provisions."""
+    title = tuple(t for t in ins.targets if t.kind in _TITLE_KINDS)
+    rest = tuple(t for t in ins.targets if t.kind not in _TITLE_KINDS)
+    if not title or not rest:
+        return [ins]
+    return [replace(ins, targets=title), replace(ins, targets=rest)]
 
 
 def _as_act_item(t: Target, base: Sequence[Target]) -> Target:

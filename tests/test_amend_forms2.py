@@ -1,0 +1,159 @@
+"""Instruction forms that stayed unparsed (issue #12 item 2), each on a real sentence.
+
+The source of every sentence is named (amending act, §, item); the real-data tests read the
+act from ../shared/retsinfo and skip without it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from lawdiff.amend import Action, AmendmentItem, TargetKind, parse_amending_act, parse_definition
+from lawdiff.consolidate import apply_instructions
+from lawdiff.model import Level, Provision
+from lawdiff.parse import parse_document
+from lovspor.settings import shared_dir
+
+
+@cache
+def _root() -> Path | None:
+    base = shared_dir()
+    root = base / "retsinfo" / "eli" if base else None
+    return root if root and root.is_dir() else None
+
+
+needs_data = pytest.mark.skipif(_root() is None, reason="../shared/retsinfo not available")
+
+
+def _item(eli: str, section: str, number: str) -> AmendmentItem:
+    root = _root()
+    assert root is not None
+    act = parse_amending_act(parse_document((root / eli / "xml").read_bytes(), eli))
+    item = act.item(section, number)
+    assert item is not None
+    return item
+
+
+def _kinds(ins: object) -> list[tuple[str, TargetKind]]:
+    return [(t.key, t.kind) for t in ins.targets]  # type: ignore[attr-defined]
+
+
+# --- 1. the law's title and its footnote ---------------------------------------------------
+
+
+@needs_data
+def test_title_rewritten_is_a_title_target() -> None:
+    # lov nr. 624/2010 § 1, nr. 1 (børnefamilieydelse → børne- og ungeydelse)
+    item = _item("lta/2010/624", "§ 1", "1")
+    (ins,) = item.instructions
+    assert ins.raw == "Lovens titel affattes således:"
+    assert ins.action is Action.REWRITE
+    assert _kinds(ins) == [("titel", TargetKind.TITLE)]
+    assert ins.new_keys == () and ins.new_provisions == ()
+    assert item.parsed
+
+
+@needs_data
+def test_title_rewritten_keeps_its_new_text() -> None:
+    # lov nr. 1347/2012 § 1, nr. 1
+    (ins,) = _item("lta/2012/1347", "§ 1", "1").instructions
+    assert ins.action is Action.REWRITE and _kinds(ins) == [("titel", TargetKind.TITLE)]
+    assert (ins.new_text or "").startswith("Lov om Arbejdsgivernes Uddannelsesbidrag")
+
+
+@needs_data
+def test_text_replaced_in_the_title() -> None:
+    # lov nr. 1486/2014 § 5, nr. 1
+    (ins,) = _item("lta/2014/1486", "§ 5", "1").instructions
+    assert ins.action is Action.REPLACE_TEXT
+    assert _kinds(ins) == [("titel", TargetKind.TITLE)]
+    assert (ins.old_text, ins.new_text) == ("barselloven", "barselsloven")
+
+
+@needs_data
+def test_title_heading_a_list_of_provisions_is_its_own_instruction() -> None:
+    # lov nr. 395/2016 § 19, nr. 1: the title and six provisions, one replacement
+    title, provs = _item("lta/2016/395", "§ 19", "1").instructions
+    assert title.index == provs.index == 0
+    assert title.action is provs.action is Action.REPLACE_TEXT
+    assert _kinds(title) == [("titel", TargetKind.TITLE)]
+    assert [(t.key, t.pkt, t.kind) for t in provs.targets] == [
+        ("§ 5, stk. 2", 1, TargetKind.PROVISION),
+        ("§ 6, stk. 2", None, TargetKind.PROVISION),
+        ("§ 8, stk. 2", None, TargetKind.PROVISION),
+        ("§ 8, stk. 3", 1, TargetKind.PROVISION),
+        ("§ 8, stk. 4", 1, TargetKind.PROVISION),
+        ("§ 9, stk. 1", None, TargetKind.PROVISION),
+    ]
+    assert title.old_text == provs.old_text == "Arbejdsmarkedets Erhvervssygdomssikring"
+
+
+def test_footnote_of_the_title_rewritten() -> None:
+    # lov nr. 1360/2010 § 1, nr. 1 (new text printed as an unlabelled stk.)
+    new = (Provision("stk. 1", Level.STK, "1", "", None, "Loven indeholder bestemmelser …", 1),)
+    (ins,) = parse_definition(
+        "Fodnoten til lovens titel affattes således:",
+        new_text="Loven indeholder bestemmelser …",
+        new_provisions=new,
+    )
+    assert ins.action is Action.REWRITE
+    assert _kinds(ins) == [("titel, fodnote", TargetKind.FOOTNOTE)]
+    assert ins.new_text == "Loven indeholder bestemmelser …"
+    assert ins.new_provisions == () and ins.new_keys == ()
+
+
+def test_footnote_forms() -> None:
+    # lov nr. 1551/2010 § 1, nr. 1; corpus 2010-2013: "Fodnote 2 …", "Fodnoterne …",
+    # "Lovens fodnote …" (lov nr. 1556/2010 § 1, nr. 1), "… ophæves"
+    cases = {
+        "Som fodnote til lovens titel indsættes:": (Action.INSERT, "titel, fodnote"),
+        "Som fodnote nr. 2 til lovens titel indsættes:": (Action.INSERT, "titel, fodnote 2"),
+        "Fodnote 2 til lovens titel affattes således:": (Action.REWRITE, "titel, fodnote 2"),
+        "Fodnoterne til lovens titel affattes således:": (Action.REWRITE, "titel, fodnoter"),
+        "Lovens fodnote affattes således:": (Action.REWRITE, "fodnote"),
+        "Fodnoten til lovens titel ophæves.": (Action.REPEAL, "titel, fodnote"),
+    }
+    for sentence, (action, key) in cases.items():
+        (ins,) = parse_definition(sentence, new_text="Loven gennemfører …")
+        assert (ins.action, _kinds(ins)) == (action, [(key, TargetKind.FOOTNOTE)]), sentence
+        if action is Action.INSERT:
+            assert ins.position == "as" and ins.new_text == "Loven gennemfører …"
+
+
+def test_text_edits_in_the_footnote() -> None:
+    # corpus 2010-2013: "I fodnoten til lovens titel ændres »…« til: »…«, og efter »…«
+    # indsættes: »…«" — the second clause stays in the footnote
+    a, b = parse_definition(
+        "I fodnoten til lovens titel ændres »og Rådets direktiv 2010/45/EU« til: "
+        "»Rådets direktiv 2010/45/EU«, og efter »faktureringsreglerne« indsættes: », samt«."
+    )
+    assert (a.action, b.action) == (Action.REPLACE_TEXT, Action.INSERT_TEXT)
+    assert _kinds(a) == _kinds(b) == [("titel, fodnote", TargetKind.FOOTNOTE)]
+    (c,) = parse_definition("I fodnote 2 til lovens titel indsættes som 4. pkt.:", new_text="x")
+    assert c.action is Action.INSERT and c.new_pkt == 4
+    assert _kinds(c) == [("titel, fodnote 2", TargetKind.FOOTNOTE)]
+    (d,) = parse_definition("I lovens titel indsættes efter »lønmodtagere«: »m.v.«")
+    assert d.action is Action.INSERT_TEXT and _kinds(d) == [("titel", TargetKind.TITLE)]
+    assert (d.anchor_text, d.new_text, d.position) == ("lønmodtagere", "m.v.", "after")
+
+
+def test_footnote_numbered_the_wrong_way_stays_unparsed() -> None:
+    (ins,) = parse_definition("Fodnoten 2 til lovens titel affattes således:", new_text="x")
+    assert ins.action is Action.UNPARSED
+
+
+def test_title_is_skipped_by_the_consolidator_and_its_provisions_applied() -> None:
+    provs = (
+        Provision("§ 5", Level.PARAGRAF, "5", "§ 5.", None, "", 1),
+        Provision("§ 5, stk. 1", Level.STK, "1", "", "§ 5", "Arbejdsskadestyrelsen afgør.", 2),
+    )
+    ins = parse_definition(
+        "I lovens titel og § 5, stk. 1, ændres »Arbejdsskadestyrelsen« til: "
+        "»Arbejdsmarkedets Erhvervssikring«."
+    )
+    res = apply_instructions(provs, ins)
+    assert [r.status for r in res.results] == ["skipped", "applied"]
+    assert res.provisions[1].text == "Arbejdsmarkedets Erhvervssikring afgør."
