@@ -571,7 +571,11 @@ def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list
         more = parse_targets(m.group("rest"), base)
         return [title, *more] if more else None
     if m := _HEADING.match(text):
-        rest = text[m.end() :]
+        rest = _STILL_REPEALED.sub("", text[m.end() :])
+        if m2 := _ORDINAL_CHAPTER.match(rest):
+            rest = f"kapitel {m2.group('n')}"  # "Overskriften til 24. kapitel"
+        if (m2 := _CHAPTER.match(rest)) is None and (mixed := _heading_list(text, base)):
+            return [replace(t, occurrences=t.occurrences or occ) for t in mixed]
         if m2 := _CHAPTER.match(rest):
             return [
                 Target(f"kapitel {v}", kind=TargetKind.HEADING)
@@ -618,6 +622,42 @@ def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list
     if not targets or any(not t.key for t in targets):
         return None
     return targets
+
+
+# "Overskriften før § 45, der er ophævet, ophæves": the heading of a § already repealed
+_STILL_REPEALED = re.compile(r"\s*,?\s*der\s+er\s+ophævet\s*$", re.IGNORECASE)
+_ORDINAL_CHAPTER = re.compile(r"^(?P<n>\d+)\.\s*kapitel$", re.IGNORECASE)
+# where a list that starts with a heading names its next member: another heading
+# ("…, overskriften før § 19", "…, før § 13", "… og til kapitel 14") or, after a repeated
+# "i", a provision ("… og i § 23, stk. 4, nr. 9")
+_HEADING_LIST_SPLIT = re.compile(
+    r"\s*(?:,\s*og|,|\bog)\s+(?=(?:i\s+)?(?:den\s+)?overskrift(?:en|erne)?\s"
+    r"|(?:før|til|efter)\s+(?:§|kapitel)|i\s+§)",
+    re.IGNORECASE,
+)
+_HEADING_REL = re.compile(r"^(?:før|til|efter)\s", re.IGNORECASE)
+
+
+def _heading_list(text: str, base: Sequence[str | None] | None) -> list[Target] | None:
+    """ "overskriften til kapitel 5, overskriften før § 19 og overskriften før § 20",
+    "overskriften til kapitel 3, før § 10, før § 13 og til kapitel 14", "overskriften til
+    kapitel 6 og i § 23, stk. 4, nr. 9": each member by itself; None unless every member is
+    understood and there are several."""
+    parts = [p for p in _HEADING_LIST_SPLIT.split(text) if p and p.strip()]
+    if len(parts) < 2:
+        return None
+    out: list[Target] = []
+    for part in parts:
+        part = _TRIM.sub("", part)
+        if _HEADING_REL.match(part):
+            part = f"overskriften {part}"
+        got = parse_targets(part, base)
+        # each member is one kind: "overskriften før § 29, §§ 29 og 30" is not read here
+        want = TargetKind.HEADING if _HEADING.match(part) else TargetKind.PROVISION
+        if not got or any(t.kind is not want for t in got):
+            return None
+        out.extend(got)
+    return out
 
 
 def _chapter_values(text: str) -> list[str]:
@@ -726,7 +766,7 @@ _RE_INSERT_BARE = re.compile(
     re.IGNORECASE,
 )
 _RE_REPEAL_INSERT = re.compile(
-    r"^(?P<t>.*?)\s*,?\s*ophæves\s*(?P<rel>[^⟪,]*?)\s*,?\s*og\s+i\s+stedet\s+indsætte[sr]?\b\s*(?P<rest>[^⟪:]*?)\s*:?\s*(?:⟪(?P<q>\d+)⟫)?\s*\.?\s*:?$",
+    r"^(?P<t>.*?)\s*,?\s*(?:ophæves|udgår)\s*(?P<rel>[^⟪,]*?)\s*,?\s*og\s+i\s+stedet\s+indsætte[sr]?\b\s*(?P<rest>[^⟪:]*?)\s*:?\s*(?:⟪(?P<q>\d+)⟫)?\s*\.?\s*:?$",
     re.IGNORECASE,
 )
 _RE_REPEAL = re.compile(
@@ -1527,12 +1567,17 @@ def parse_definition(
     return [part for i in out for part in _split_title(i)]
 
 
+_TEXT_OPS = (Action.REPLACE_TEXT, Action.DELETE_TEXT, Action.INSERT_TEXT)
+
+
 def _split_title(ins: Instruction) -> list[Instruction]:
     """ "I lovens titel, § 5, stk. 2, … ændres »x« til: »y«": one instruction for the title,
     one for the provisions (same index, as for several quoted olds), so that a consumer
-    that does not model titles can still act on the provisions."""
-    title = tuple(t for t in ins.targets if t.kind in _TITLE_KINDS)
-    rest = tuple(t for t in ins.targets if t.kind not in _TITLE_KINDS)
+    that does not model titles can still act on the provisions. So too for a text edit in
+    headings and provisions ("I overskriften før § 14 og i § 14, stk. 1 og 3, … ændres")."""
+    apart = _TITLE_KINDS + ((TargetKind.HEADING,) if ins.action in _TEXT_OPS else ())
+    title = tuple(t for t in ins.targets if t.kind in apart)
+    rest = tuple(t for t in ins.targets if t.kind not in apart)
     if not title or not rest:
         return [ins]
     return [replace(ins, targets=title), replace(ins, targets=rest)]

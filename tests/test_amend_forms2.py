@@ -157,3 +157,118 @@ def test_title_is_skipped_by_the_consolidator_and_its_provisions_applied() -> No
     res = apply_instructions(provs, ins)
     assert [r.status for r in res.results] == ["skipped", "applied"]
     assert res.provisions[1].text == "Arbejdsmarkedets Erhvervssikring afgør."
+
+
+# --- 2. headings ---------------------------------------------------------------------------
+
+
+@needs_data
+def test_heading_before_a_paragraph_is_never_the_paragraph() -> None:
+    # lov nr. 1543/2016 § 2, nr. 8: the heading above § 57 is rewritten, § 57 stays
+    item = _item("lta/2016/1543", "§ 2", "8")
+    (ins,) = item.instructions
+    assert ins.raw == "Overskriften før § 57 affattes således:"
+    assert ins.action is Action.REWRITE
+    assert _kinds(ins) == [("§ 57", TargetKind.HEADING)]
+    assert ins.new_keys == () and ins.new_provisions == ()
+    provs = (
+        Provision("§ 57", Level.PARAGRAF, "57", "§ 57.", None, "", 1),
+        Provision("§ 57, stk. 1", Level.STK, "1", "", "§ 57", "Uændret tekst.", 2),
+    )
+    res = apply_instructions(provs, [item])
+    assert [r.status for r in res.results] == ["skipped"]
+    assert [(p.key, p.text) for p in res.provisions] == [(p.key, p.text) for p in provs]
+
+
+def test_heading_removed_and_replaced() -> None:
+    # lov nr. 377/2012 § 1, nr. 7 and 11; lov nr. 584/2012 § 1, nr. 3: "udgår, og i stedet
+    # indsættes" is "ophæves, og i stedet indsættes"
+    cases = {
+        "Overskriften til kapitel 5 udgår, og i stedet indsættes:": "kapitel 5",
+        "Overskriften før § 31 udgår, og i stedet indsættes:": "§ 31",
+        "Overskriften efter § 5 udgår, og i stedet indsættes:": "§ 5",
+    }
+    for sentence, key in cases.items():
+        (ins,) = parse_definition(sentence, new_text="Ny overskrift")
+        assert ins.action is Action.REPEAL_AND_INSERT, sentence
+        assert _kinds(ins) == [(key, TargetKind.HEADING)], sentence
+
+
+def test_punktum_removed_and_replaced() -> None:
+    # lov nr. 579/2010 § 2, nr. 2; lov nr. 622/2010 § 1, nr. 6
+    (ins,) = parse_definition("§ 32, stk. 1, 2. pkt., udgår, og i stedet indsættes:", new_text="x")
+    assert ins.action is Action.REPEAL_AND_INSERT
+    assert [(t.key, t.pkt, t.kind) for t in ins.targets] == [
+        ("§ 32, stk. 1", 2, TargetKind.PROVISION)
+    ]
+    (ins,) = parse_definition("§ 9 b, stk. 1, 2.-5. pkt., udgår, og i stedet indsættes:", new_text="x")
+    assert ins.action is Action.REPEAL_AND_INSERT
+    assert [(t.key, t.pkt) for t in ins.targets] == [("§ 9 b, stk. 1", n) for n in (2, 3, 4, 5)]
+
+
+def test_heading_of_a_repealed_paragraph_and_an_ordinal_chapter() -> None:
+    # lov nr. 433/2012 § 1, nr. 35; lov nr. 633/2013 § 1, nr. 7
+    (ins,) = parse_definition("Overskriften før § 45 A, der er ophævet, ophæves.")
+    assert ins.action is Action.REPEAL and _kinds(ins) == [("§ 45 a", TargetKind.HEADING)]
+    (ins,) = parse_definition("Overskriften til 24. kapitel affattes således:", new_text="x")
+    assert ins.action is Action.REWRITE and _kinds(ins) == [("kapitel 24", TargetKind.HEADING)]
+
+
+def test_list_of_headings() -> None:
+    # lov nr. 433/2012 § 1, nr. 6; lov nr. 557/2012 § 1, nr. 9
+    (ins,) = parse_definition(
+        "I overskriften til kapitel 5, overskriften før § 19 og overskriften før § 20 ændres "
+        "»Investeringsforeningsbeviser« til: »Investeringsbeviser«."
+    )
+    assert ins.action is Action.REPLACE_TEXT
+    assert _kinds(ins) == [
+        ("kapitel 5", TargetKind.HEADING),
+        ("§ 19", TargetKind.HEADING),
+        ("§ 20", TargetKind.HEADING),
+    ]
+    (ins,) = parse_definition(
+        "I overskriften til kapitel 3, før § 10, før § 13 og til kapitel 14 ændres "
+        "»investeringsforeninger« til: »danske UCITS«."
+    )
+    assert _kinds(ins) == [
+        ("kapitel 3", TargetKind.HEADING),
+        ("§ 10", TargetKind.HEADING),
+        ("§ 13", TargetKind.HEADING),
+        ("kapitel 14", TargetKind.HEADING),
+    ]
+
+
+def test_heading_then_provisions_is_two_instructions() -> None:
+    # lov nr. 473/2013 § 1, nr. 9: was read as six headings ("§ 14, stk. 1" a heading)
+    heads, provs = parse_definition(
+        "I overskriften før § 14 og i § 14, stk. 1 og 3, § 16, stk. 2, § 19, stk. 3, og § 20, "
+        "stk. 1, ændres »flygtninge og indvandrere« til: »tosprogede«."
+    )
+    assert heads.index == provs.index == 0
+    assert heads.action is provs.action is Action.REPLACE_TEXT
+    assert _kinds(heads) == [("§ 14", TargetKind.HEADING)]
+    assert _kinds(provs) == [
+        ("§ 14, stk. 1", TargetKind.PROVISION),
+        ("§ 14, stk. 3", TargetKind.PROVISION),
+        ("§ 16, stk. 2", TargetKind.PROVISION),
+        ("§ 19, stk. 3", TargetKind.PROVISION),
+        ("§ 20, stk. 1", TargetKind.PROVISION),
+    ]
+    # lov nr. 616/2013 § 1, nr. 191
+    heads, provs = parse_definition(
+        "I overskriften til kapitel 18 og i § 338, § 339, stk. 6, og § 340, stk. 3, ændres "
+        "»alternativ markedsplads« til: »multilateral handelsfacilitet«."
+    )
+    assert _kinds(heads) == [("kapitel 18", TargetKind.HEADING)]
+    assert [t.key for t in provs.targets] == ["§ 338", "§ 339, stk. 6", "§ 340, stk. 3"]
+
+
+def test_heading_list_with_a_paragraph_in_it_stays_unparsed() -> None:
+    # lov nr. 647/2013 § 20, nr. 1: "§§ 29 og 30" inside a heading list cannot be told apart from
+    # headings by grammar alone
+    (ins,) = parse_definition(
+        "Overskriften før § 29, §§ 29 og 30, overskriften før § 31 og § 31 ophæves, og i "
+        "stedet indsættes:",
+        new_text="x",
+    )
+    assert ins.action is Action.UNPARSED
