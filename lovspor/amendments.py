@@ -383,9 +383,10 @@ def _with_missing(
 def pair_summary(
     pair: PairRef, res: Sequence[AttributedChange], intro: Intro | None, missing: Sequence[str]
 ) -> dict[str, Any]:
-    """Coverage of one pair. ``complete``: the Indledning names the stored predecessor as
-    the previous version and every act it incorporates is stored (the pairs the issue's
-    ≥ 95 % target is about)."""
+    """Coverage of one pair. ``complete``: the Indledning was read whole (no citation in it
+    left unparsed: an act it names could be missing from the list), names the stored
+    predecessor as the previous version, and every act it incorporates is stored (the pairs
+    the ≥ 95 % target is about)."""
     status = Counter((_best(a.attributions) if a.status == "attributed" else a.status) for a in res)
     covered = sum(a.status != "unattributed" for a in res)
     return {
@@ -393,8 +394,13 @@ def pair_summary(
         "old": pair.old_eli,
         "new": pair.new_eli,
         "complete": bool(
-            not missing and intro and intro.previous and intro.previous.eli == pair.old_eli
+            not missing
+            and intro
+            and not intro.unparsed
+            and intro.previous
+            and intro.previous.eli == pair.old_eli
         ),
+        "intro_unparsed": [u.text for u in intro.unparsed] if intro else [],
         "previous_named": intro.previous.eli if intro and intro.previous else None,
         "named_acts": [r.eli for r in intro.incorporated] if intro else [],
         "missing_acts": list(missing),

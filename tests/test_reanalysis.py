@@ -101,3 +101,22 @@ def test_a_new_instruction_parser_rereads_acts_and_redoes_provenance(
         keys = set(s.scalars(select(Document.instructions_key).where(
             Document.instructions_key.is_not(None))))
         assert keys and all(k.endswith("|a-newer-parser") for k in keys)
+
+
+def test_a_pair_whose_indledning_is_not_read_whole_is_never_complete(
+    analysed: str, retsinfo: Path, tmp_path: Path
+) -> None:
+    """An Indledning citation Lovspor cannot read ("lov nr. 171 af 31. februar 2016"): the act
+    list may be short, so the pair does not count among the complete ones."""
+    before = {(p["old"], p["new"]): p for p in analyze(analysed, progress=False).attribution}
+    assert before[("lta/2015/1284", "lta/2016/1270")]["complete"]
+    data = (retsinfo / NEWEST).read_bytes()
+    cited = b"lov nr. 171 af 27. februar 2016"
+    assert data.count(cited) == 1
+    bad = tmp_path / "1270-bad-intro.xml"
+    bad.write_bytes(data.replace(cited, b"lov nr. 171 af 31. februar 2016"))
+    import_files(analysed, [bad])
+    after = {(p["old"], p["new"]): p for p in analyze(analysed, progress=False).attribution}
+    pair = after[("lta/2015/1284", "lta/2016/1270")]
+    assert not pair["complete"]
+    assert pair["intro_unparsed"] == ["lov nr. 171 af 31. februar 2016"]
