@@ -507,8 +507,16 @@ _CHAPTER = re.compile(
     re.IGNORECASE,
 )
 _PART = re.compile(r"^\s*afsnit\s+(?P<v>[IVXLC]+(?:\s?[a-z])?)\s*$", re.IGNORECASE)
+# an annex number: "1", "3 a", "A" (a capital: "bilag a" is no label); lists "6 og 7", "2-5"
+_ANNEX_NUM = r"(?:\d+(?:\s?(?!i\b)[a-z](?![a-zæøå]))?|(?-i:[A-Z])(?![a-zæøå]))"
 _ANNEX = re.compile(
-    r"^\s*bilag(?:\s+(?P<v>\d+(?:\s*[-–]\s*\d+)?))?(?:\s*,\s*|\s+)?(?P<rest>.*)$", re.IGNORECASE
+    rf"^\s*bilag(?:\s+(?P<v>{_ANNEX_NUM}(?:\s*(?:[-–]|,|og)\s*{_ANNEX_NUM})*))?(?![\w-])"
+    r"(?:\s*,\s*|\s+)?(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+# a part of an annex named by a label: "liste A", "del II" (before "nr. 32")
+_ANNEX_PART = re.compile(
+    r"^(?P<w>liste|del)\s+(?P<l>[A-Z]|[IVX]+|\d+)(?![\w.])\s*(?:,\s*(?P<more>.+))?$"
 )
 # "Lovens titel", alone or heading a list ("I lovens titel, § 5, stk. 2, … ændres")
 _TITLE = re.compile(r"^lovens\s+titel(?:\s*(?:,|og)\s+(?P<rest>.+))?$", re.IGNORECASE)
@@ -602,16 +610,21 @@ def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list
         return [Target(f"afsnit {m.group('v')}", kind=TargetKind.PART)]
     if (m := _ANNEX.match(text)) and m.group("v"):
         rest = m.group("rest")
-        nums = _chapter_values(m.group("v"))
+        v = m.group("v")
+        nums = [v] if re.fullmatch("[A-Z]", v) else _chapter_values(v)
         if not rest:
             return [Target(f"bilag {v}", kind=TargetKind.ANNEX, occurrences=occ) for v in nums]
+        if len(nums) > 1:
+            return None  # "bilag 1 og 2, nr. 5": whose nr. 5?
+        head = f"bilag {nums[0]}"
+        if m2 := _ANNEX_PART.match(rest):
+            head += f", {m2.group('w').lower()} {m2.group('l')}"
+            if not (rest := m2.group("more") or ""):
+                return [Target(head, kind=TargetKind.ANNEX, occurrences=occ)]
         sub = parse_targets(rest, [None] * 5) or []
         if not sub:
             return None
-        return [
-            Target(f"bilag {nums[0]}, {t.key}", t.pkt, TargetKind.ANNEX, occurrences=occ)
-            for t in sub
-        ]
+        return [Target(f"{head}, {t.key}", t.pkt, TargetKind.ANNEX, occurrences=occ) for t in sub]
     # "To steder i § 20 og i § 21, stk. 4": two places in § 20, one in § 21, stk. 4
     segs = _segments(full)
     if not segs:
@@ -993,6 +1006,10 @@ def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
         and not re.search(r"\b(?:der|som)\s+bliver", sk)
     ):
         return [_renumber(ctx, m.group("a"), m.group("b"), index)]
+    if (m := _RE_ANNEX_AS.match(sk) or _RE_ANNEX_AFTER.match(sk)) and (
+        got := _annex_insert(ctx, m, index)
+    ):
+        return got
     if m := _RE_REPEAL_INSERT.match(sk):
         t = _targets(ctx, m.group("t"), m.group("rel"))
         text, provs = new_text(m.group("q"))
@@ -1178,6 +1195,66 @@ def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
 
 
 _TITLE_KINDS = (TargetKind.TITLE, TargetKind.FOOTNOTE)
+
+# "Som bilag 2 indsættes:", "Som bilag 1 til loven indsættes bilag 1 til denne lov."
+_RE_ANNEX_AS = re.compile(
+    r"^som\s+(?P<new>bilag\s+[^⟪:,]+?)(?:\s+til\s+loven)?\s+indsættes\s*"
+    r"(?:(?P<src>bilag\s+[^⟪:]+?\s+til\s+denne\s+lov)|:?\s*(?:⟪(?P<q>\d+)⟫)?)\s*\.?\s*:?$",
+    re.IGNORECASE,
+)
+# "Efter bilag 7 indsættes som bilag 8:", "Efter bilag 1 indsættes bilag 2 og 3, der affattes
+# som henholdsvis bilag 1 og bilag 2 til denne lov."
+_RE_ANNEX_AFTER = re.compile(
+    r"^(?P<pos>efter|før)\s+(?P<anchor>bilag\s+[^⟪:,]+?)\s+indsættes\s+"
+    r"(?:som\s+(?P<new>bilag\s+[^⟪:,]+?)\s*:?\s*(?:⟪(?P<q>\d+)⟫)?"
+    r"|(?P<new2>bilag\s+[^⟪:,]+?)\s*,\s*der\s+affattes\s+som\s+(?:henholdsvis\s+)?"
+    r"(?P<src>bilag\s+[^⟪:]+?\s+til\s+denne\s+lov))\s*\.?\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def _whole_annexes(phrase: str) -> list[Target] | None:
+    got = parse_targets(phrase)
+    if not got or any(t.kind is not TargetKind.ANNEX or ", " in t.key for t in got):
+        return None
+    return got
+
+
+def _annex_insert(ctx: _Ctx, m: re.Match[str], index: int) -> list[Instruction] | None:
+    """A new annex: its number ("som bilag 8"), where ("efter bilag 7"), and its text (quoted,
+    the item's new text, or "bilag 1 til denne lov" — the amending act's own annex). None
+    if a phrase is no whole annex (the general grammar then tries)."""
+    gd = m.groupdict()
+    new = _whole_annexes(gd.get("new") or gd.get("new2") or "")
+    anchor = _whole_annexes(gd["anchor"]) if gd.get("anchor") else None
+    if new is None or (gd.get("anchor") and anchor is None):
+        return None
+    if gd.get("q") is not None:
+        text: str | None = _q(ctx, gd["q"])
+    elif ctx.new_text or ctx.new_provisions:
+        ctx.used_new = True
+        text = _plain(ctx.new_text, ctx.new_provisions)
+    elif gd.get("src"):
+        text = _norm(gd["src"])
+    else:
+        raise _Unparsed("no new text for the annex")
+    targets = anchor or new
+    if not ctx.base:
+        ctx.base = list(targets)
+    ctx.last = list(targets)
+    return [
+        Instruction(
+            ctx.section,
+            ctx.item,
+            index,
+            Action.INSERT,
+            tuple(targets),
+            new_text=text,
+            position=_pos(gd["pos"]) if anchor else "as",
+            new_keys=tuple(t.key for t in new),
+            raw=ctx.raw,
+        )
+    ]
 
 
 def _plain(text: str | None, provs: Sequence[Provision]) -> str:
@@ -1391,6 +1468,7 @@ def _insert_after(
     under each."""
     anchor = _strip_in_chapter(anchor)
     bases = [_path_of(ctx.base[0])] if ctx.base else []
+    prefix: list[Target] | None = None
     if (
         t0
         and _TRIM.sub("", t0)
@@ -1399,7 +1477,11 @@ def _insert_after(
         prefix = parse_targets(t0)
         if prefix:
             bases = [_path_of(p) for p in prefix]
-    groups = [t] if (t := parse_targets(anchor)) else [parse_targets(anchor, b) for b in bases]
+    if prefix and prefix[0].kind is TargetKind.ANNEX and not parse_targets(anchor):
+        # "I bilag 1 indsættes efter nr. 16:": nr. 16 of the annex, not a bare "nr. 16"
+        groups = [_refine(prefix[0], anchor)]
+    else:
+        groups = [t] if (t := parse_targets(anchor)) else [parse_targets(anchor, b) for b in bases]
     if not groups or not all(groups):
         raise _Unparsed(f"insert anchor not understood: {anchor!r}")
     targets = groups[0]
@@ -1481,9 +1563,19 @@ def _inserted_after(
 
 def _renumber(ctx: _Ctx, a: str, b: str, index: int) -> Instruction:
     """ "Stk. 3-5 bliver herefter stk. 4-6." relative to the item's target (its § or stk.)."""
-    base = _path_of(ctx.base[0]) if ctx.base else None
-    old = parse_targets(a) or (parse_targets(a, base) if base else None)
-    new = parse_targets(b) or (parse_targets(b, base) if base else None)
+    if ctx.base and ctx.base[0].kind is TargetKind.ANNEX:
+        # "Bilag 1, liste A, nr. 32, ophæves. Nr. 33 og 34 bliver herefter nr. 32 og 33.": the
+        # numbers of that annex (list), never bare provision keys
+        head = _annex_container(ctx.base[0].key)
+        old = parse_targets(f"{head}, {a}")
+        new = parse_targets(f"{head}, {b}")
+        if not old or not new or any(t.kind is not TargetKind.ANNEX for t in old + new):
+            raise _Unparsed(f"renumbering in {head} not understood: {a!r} → {b!r}")
+        base = None
+    else:
+        base = _path_of(ctx.base[0]) if ctx.base else None
+        old = parse_targets(a) or (parse_targets(a, base) if base else None)
+        new = parse_targets(b) or (parse_targets(b, base) if base else None)
     if not old or not new:
         raise _Unparsed(f"renumbering not understood: {a!r} → {b!r}")
     if len(old) != len(new):
@@ -1495,6 +1587,14 @@ def _renumber(ctx: _Ctx, a: str, b: str, index: int) -> Instruction:
     return Instruction(
         ctx.section, ctx.item, index, Action.RENUMBER, tuple(old), renumber=pairs, raw=ctx.raw
     )
+
+
+def _annex_container(key: str) -> str:
+    """ "bilag 1, liste A, nr. 32" → "bilag 1, liste A": where its numbered items live."""
+    parts = key.split(", ")
+    while len(parts) > 1 and parts[-1].split(" ", 1)[0] in ("stk.", "nr.", "litra"):
+        parts.pop()
+    return ", ".join(parts)
 
 
 _STRIP_ITEM_NO = re.compile(r"^\s*\d+\.\s+(?=[A-ZÆØÅ§I])")

@@ -631,6 +631,10 @@ def _insert(eng: _Engine, ins: Instruction) -> list[str]:
 
 
 def _renumber(eng: _Engine, ins: Instruction) -> list[str]:
+    if ins.targets and all(
+        t.kind not in (TargetKind.PROVISION, TargetKind.CHAPTER) for t in ins.targets
+    ):
+        raise _Skip(f"{ins.targets[0].kind.value} targets are not modelled as provisions")
     pairs = [_fit_pair(eng, o, n) for o, n in ins.renumber]
     mapping = dict(pairs)
     order = {old: n for n, old in enumerate(mapping)}

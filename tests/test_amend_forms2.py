@@ -272,3 +272,101 @@ def test_heading_list_with_a_paragraph_in_it_stays_unparsed() -> None:
         new_text="x",
     )
     assert ins.action is Action.UNPARSED
+
+
+# --- 3. annexes ----------------------------------------------------------------------------
+
+
+def test_part_of_an_annex_list_repealed_and_the_list_renumbered() -> None:
+    # lov nr. 698/2010 § 39, nr. 1: two sentences of one item
+    rep, ren = parse_definition("Bilag 1, liste A, nr. 32, ophæves.") + parse_definition(
+        "Nr. 33 og 34 bliver herefter nr. 32 og 33.",
+        base=parse_definition("Bilag 1, liste A, nr. 32, ophæves.")[0].targets,
+        start_index=1,
+    )
+    assert rep.action is Action.REPEAL
+    assert _kinds(rep) == [("bilag 1, liste A, nr. 32", TargetKind.ANNEX)]
+    assert ren.action is Action.RENUMBER
+    assert ren.renumber == (
+        ("bilag 1, liste A, nr. 33", "bilag 1, liste A, nr. 32"),
+        ("bilag 1, liste A, nr. 34", "bilag 1, liste A, nr. 33"),
+    )
+    assert all(t.kind is TargetKind.ANNEX for t in ren.targets)
+
+
+def test_annex_numbers_are_never_bare_provision_keys() -> None:
+    # lov nr. 1235/2012 § 3, nr. 1 ("Nr. 4 bliver herefter nr. 3." was keyed "nr. 4");
+    # lov nr. 1251/2012 § 1, nr. 23 ("I bilag 1 indsættes efter nr. 16:" was "nr. 16")
+    (rep,) = parse_definition("I bilag 1 ophæves nr. 3.")
+    (ren,) = parse_definition("Nr. 4 bliver herefter nr. 3.", base=rep.targets, start_index=1)
+    assert ren.renumber == (("bilag 1, nr. 4", "bilag 1, nr. 3"),)
+    (ins,) = parse_definition("I bilag 1 indsættes efter nr. 16:", new_text="Eventuel …")
+    assert ins.action is Action.INSERT and ins.position == "after"
+    assert _kinds(ins) == [("bilag 1, nr. 16", TargetKind.ANNEX)]
+    (ins,) = parse_definition("I bilag 1, liste A, indsættes som nr. 35:", new_text="x")
+    assert _kinds(ins) == [("bilag 1, liste A", TargetKind.ANNEX)]
+    assert ins.new_keys == ("bilag 1, liste A, nr. 35",)
+
+
+def test_new_annexes() -> None:
+    # lov nr. 424/2011 § 1, nr. 13; lov nr. 594/2012 § 1, nr. 27; lov nr. 447/2012 § 1,
+    # nr. 4; lov nr. 428/2013 § 2, nr. 3
+    (ins,) = parse_definition("Som bilag 2 indsættes:", new_text="Bilag 2 …")
+    assert (ins.action, ins.position, ins.new_text) == (Action.INSERT, "as", "Bilag 2 …")
+    assert _kinds(ins) == [("bilag 2", TargetKind.ANNEX)] and ins.new_keys == ("bilag 2",)
+    (ins,) = parse_definition("Som bilag 1 til loven indsættes bilag 1 til denne lov.")
+    assert _kinds(ins) == [("bilag 1", TargetKind.ANNEX)]
+    assert ins.new_text == "bilag 1 til denne lov"
+    (ins,) = parse_definition("Som bilag 1 og 2 indsættes bilag 1 og 2 til denne lov.")
+    assert ins.new_keys == ("bilag 1", "bilag 2")
+    (ins,) = parse_definition("Som bilag 5 indsættes bilag 1 til denne lov.")
+    assert _kinds(ins) == [("bilag 5", TargetKind.ANNEX)]
+    assert ins.new_text == "bilag 1 til denne lov"
+    # without new text it stays unparsed
+    (ins,) = parse_definition("Som bilag 2 indsættes:")
+    assert ins.action is Action.UNPARSED
+
+
+def test_annex_inserted_after_another() -> None:
+    # lov nr. 625/2011 § 1, nr. 12 and 15; lov nr. 159/2011 § 1, nr. 8
+    (ins,) = parse_definition("Efter bilag 3 indsættes som bilag 3 a:", new_text="Bilag 3 a …")
+    assert (ins.action, ins.position) == (Action.INSERT, "after")
+    assert _kinds(ins) == [("bilag 3", TargetKind.ANNEX)] and ins.new_keys == ("bilag 3 a",)
+    (ins,) = parse_definition(
+        "Efter bilag 1 indsættes bilag 2 og 3, der affattes som henholdsvis bilag 1 og bilag 2 "
+        "til denne lov."
+    )
+    assert _kinds(ins) == [("bilag 1", TargetKind.ANNEX)]
+    assert ins.new_keys == ("bilag 2", "bilag 3")
+    assert ins.new_text == "bilag 1 og bilag 2 til denne lov"
+
+
+def test_annex_lists_lettered_and_capital_annexes() -> None:
+    # lov nr. 903/2013 § 3, nr. 19; lov nr. 1395/2012 § 2, nr. 4; lov nr. 465/2011 § 1, nr. 43
+    (ins,) = parse_definition("Bilag 6 og 7 ophæves.")
+    assert ins.action is Action.REPEAL
+    assert _kinds(ins) == [("bilag 6", TargetKind.ANNEX), ("bilag 7", TargetKind.ANNEX)]
+    (ins,) = parse_definition("Bilag 3 a affattes som bilag 2 til denne lov.")
+    assert ins.action is Action.REWRITE and _kinds(ins) == [("bilag 3 a", TargetKind.ANNEX)]
+    (ins,) = parse_definition("I bilag A ændres »§ 4, stk. 2, nr. 3« til: »§ 4, stk. 3, nr. 3«.")
+    assert ins.action is Action.REPLACE_TEXT and _kinds(ins) == [("bilag A", TargetKind.ANNEX)]
+    # a lower-case letter is no annex label; "i" after a number is the preposition
+    (ins,) = parse_definition("I bilag a ændres »x« til: »y«.")
+    assert ins.action is Action.UNPARSED
+    (ins,) = parse_definition("I bilag 1 i afsnittet om kort, litra c, ændres »x« til: »y«.")
+    assert ins.action is Action.UNPARSED
+    (ins,) = parse_definition("I bilag 1 og 2, nr. 5, ændres »x« til: »y«.")
+    assert ins.action is Action.UNPARSED
+
+
+def test_annex_instructions_are_skipped_by_the_consolidator() -> None:
+    provs = (
+        Provision("§ 5", Level.PARAGRAF, "5", "§ 5.", None, "", 1),
+        Provision("§ 5, stk. 1", Level.STK, "1", "", "§ 5", "Tekst.", 2),
+    )
+    rep = parse_definition("I bilag 1 ophæves nr. 3.")
+    ren = parse_definition("Nr. 4 bliver herefter nr. 3.", base=rep[0].targets, start_index=1)
+    new = parse_definition("Efter bilag 7 indsættes som bilag 8:", new_text="Bilag 8 …")
+    res = apply_instructions(provs, [*rep, *ren, *new])
+    assert [r.status for r in res.results] == ["skipped", "skipped", "skipped"]
+    assert [(p.key, p.text) for p in res.provisions] == [(p.key, p.text) for p in provs]
