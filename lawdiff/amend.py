@@ -625,6 +625,10 @@ def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list
         if not sub:
             return None
         return [Target(f"{head}, {t.key}", t.pkt, TargetKind.ANNEX, occurrences=occ) for t in sub]
+    if re.search(r"\bkapit(?:el|ler)\s+\d", text, re.IGNORECASE) and (
+        mixed := _chapter_list(text, base)
+    ):
+        return [replace(t, occurrences=t.occurrences or occ) for t in mixed]
     # "To steder i § 20 og i § 21, stk. 4": two places in § 20, one in § 21, stk. 4
     segs = _segments(full)
     if not segs:
@@ -668,6 +672,42 @@ def _heading_list(text: str, base: Sequence[str | None] | None) -> list[Target] 
         # each member is one kind: "overskriften før § 29, §§ 29 og 30" is not read here
         want = TargetKind.HEADING if _HEADING.match(part) else TargetKind.PROVISION
         if not got or any(t.kind is not want for t in got):
+            return None
+        out.extend(got)
+    return out
+
+
+_BEFORE_CHAPTER = re.compile(r"\s*(?:,\s*og|,|\bog)\s+(?=kapit(?:el|ler)\s+\d)", re.IGNORECASE)
+_AFTER_CHAPTER = re.compile(
+    r"^(?P<c>kapit(?:el|ler)\s+.+?)\s*(?:,\s*og|,|\bog)\s+(?P<p>§.*)$", re.IGNORECASE
+)
+
+
+def _chapter_list(text: str, base: Sequence[str | None] | None) -> list[Target] | None:
+    """ "Kapitel 2-5, §§ 10-12 og 14-21 og kapitel 7-11", "§§ 7-9 og kapitel 3": chapters
+    and the provisions between them, each run by itself; None unless every run is
+    understood, each a run of one kind."""
+    chunks: list[str] = []
+    for part in _BEFORE_CHAPTER.split(text):
+        if m := _AFTER_CHAPTER.match(part):
+            chunks.extend((m.group("c"), m.group("p")))
+        else:
+            chunks.append(part)
+    chunks = [_TRIM.sub("", c) for c in chunks if c and c.strip()]
+    if len(chunks) < 2:
+        return None
+    out: list[Target] = []
+    for chunk in chunks:
+        if m := _CHAPTER.match(chunk):
+            out.extend(
+                Target(f"kapitel {v}", kind=TargetKind.CHAPTER)
+                for v in _chapter_values(m.group("v"))
+            )
+            continue
+        if not chunk.startswith("§"):
+            return None
+        got = parse_targets(chunk, base)
+        if not got or any(t.kind is not TargetKind.PROVISION for t in got):
             return None
         out.extend(got)
     return out
@@ -1006,6 +1046,9 @@ def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
         and not re.search(r"\b(?:der|som)\s+bliver", sk)
     ):
         return [_renumber(ctx, m.group("a"), m.group("b"), index)]
+    # "Efter § 14 og før overskriften »…« indsættes:" is "Efter § 14 indsættes før
+    # overskriften »…«:" (the quote names the heading the new text goes before)
+    sk = _AFTER_AND_BEFORE_HEADING.sub(r"\g<a> \g<v> \g<h>", sk)
     if (m := _RE_ANNEX_AS.match(sk) or _RE_ANNEX_AFTER.match(sk)) and (
         got := _annex_insert(ctx, m, index)
     ):
@@ -1195,6 +1238,11 @@ def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
 
 
 _TITLE_KINDS = (TargetKind.TITLE, TargetKind.FOOTNOTE)
+_AFTER_AND_BEFORE_HEADING = re.compile(
+    r"^(?P<a>efter\s+§\s*[^⟪:,]+?)\s+og\s+(?P<h>før\s+overskriften\s*⟪\d+⟫)\s+(?P<v>indsættes)"
+    r"(?=\s*:?\s*$)",
+    re.IGNORECASE,
+)
 
 # "Som bilag 2 indsættes:", "Som bilag 1 til loven indsættes bilag 1 til denne lov."
 _RE_ANNEX_AS = re.compile(

@@ -370,3 +370,44 @@ def test_annex_instructions_are_skipped_by_the_consolidator() -> None:
     res = apply_instructions(provs, [*rep, *ren, *new])
     assert [r.status for r in res.results] == ["skipped", "skipped", "skipped"]
     assert [(p.key, p.text) for p in res.provisions] == [(p.key, p.text) for p in provs]
+
+
+# --- chapters in a list, and an insertion before a named heading ---------------------------
+
+
+def test_chapters_and_paragraphs_in_one_list() -> None:
+    # lov nr. 1606/2013 § 41, nr. 4; lov nr. 1554/2010 § 1, nr. 5
+    (ins,) = parse_definition("Kapitel 2-5, §§ 10-12 og 14-21 og kapitel 7-11 ophæves.")
+    assert ins.action is Action.REPEAL
+    assert _kinds(ins) == (
+        [(f"kapitel {n}", TargetKind.CHAPTER) for n in (2, 3, 4, 5)]
+        + [(f"§ {n}", TargetKind.PROVISION) for n in (10, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21)]
+        + [(f"kapitel {n}", TargetKind.CHAPTER) for n in (7, 8, 9, 10, 11)]
+    )
+    (ins,) = parse_definition("§§ 7-9 og kapitel 3 ophæves, og i stedet indsættes:", new_text="x")
+    assert ins.action is Action.REPEAL_AND_INSERT
+    assert _kinds(ins) == [
+        ("§ 7", TargetKind.PROVISION),
+        ("§ 8", TargetKind.PROVISION),
+        ("§ 9", TargetKind.PROVISION),
+        ("kapitel 3", TargetKind.CHAPTER),
+    ]
+    # a chapter with a stk. is no grammar
+    (ins,) = parse_definition("§ 5 og kapitel 3, stk. 2, ophæves.")
+    assert ins.action is Action.UNPARSED
+
+
+def test_insert_after_a_paragraph_and_before_a_named_heading() -> None:
+    # lov nr. 579/2010 § 16, nr. 1: the quote names the heading, the new text is the item's
+    new = (
+        Provision("§ 14 a", Level.PARAGRAF, "14 a", "§ 14 a.", None, "", 1),
+        Provision("§ 14 a, stk. 1", Level.STK, "1", "", "§ 14 a", "Banken indsamler …", 2),
+    )
+    (ins,) = parse_definition(
+        "Efter § 14 og før overskriften »Bankens øvrige Virksomhed« indsættes:",
+        new_text="Banken indsamler …",
+        new_provisions=new,
+    )
+    assert (ins.action, ins.position) == (Action.INSERT, "after")
+    assert _kinds(ins) == [("§ 14", TargetKind.PROVISION)]
+    assert ins.new_keys == ("§ 14 a",)
