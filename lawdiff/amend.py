@@ -608,7 +608,9 @@ def parse_targets(phrase: str, base: Sequence[str | None] | None = None) -> list
         ]
     if m := _PART.match(text):
         return [Target(f"afsnit {m.group('v')}", kind=TargetKind.PART)]
-    if (m := _ANNEX.match(text)) and m.group("v"):
+    if (m := _ANNEX.match(re.sub(r"^lovens\s+(?=bilag\s)", "", text, flags=re.I))) and m.group(
+        "v"
+    ):
         rest = m.group("rest")
         v = m.group("v")
         nums = [v] if re.fullmatch("[A-Z]", v) else _chapter_values(v)
@@ -1055,6 +1057,23 @@ def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
         return got
     if m := _RE_REPEAL_INSERT.match(sk):
         t = _targets(ctx, m.group("t"), m.group("rel"))
+        rest = _TRIM.sub("", m.group("rest") or "")
+        if (
+            m.group("q") is None
+            and all(x.kind is TargetKind.ANNEX for x in t)
+            and (a := _ANNEX_FROM_ACT.match(rest))
+            and (new := _whole_annexes(a.group("new")))
+        ):
+            # "Lovens bilag 1 ophæves, og i stedet indsættes bilag 1-3, der affattes som
+            # bilag 1-3 til denne lov."
+            return [
+                mk(
+                    Action.REPEAL_AND_INSERT,
+                    t,
+                    new_text=_norm(a.group("src")),
+                    new_keys=tuple(x.key for x in new),
+                )
+            ]
         text, provs = new_text(m.group("q"))
         absprovs = _absolute(provs, t[0].new_key or t[0].key)
         keys = () if t[0].pkt is not None else tuple(p.key for p in absprovs)
@@ -1257,6 +1276,13 @@ _RE_ANNEX_AFTER = re.compile(
     r"(?:som\s+(?P<new>bilag\s+[^⟪:,]+?)\s*:?\s*(?:⟪(?P<q>\d+)⟫)?"
     r"|(?P<new2>bilag\s+[^⟪:,]+?)\s*,\s*der\s+affattes\s+som\s+(?:henholdsvis\s+)?"
     r"(?P<src>bilag\s+[^⟪:]+?\s+til\s+denne\s+lov))\s*\.?\s*:?$",
+    re.IGNORECASE,
+)
+
+
+_ANNEX_FROM_ACT = re.compile(
+    r"^(?P<new>bilag\s+[^,]+?)\s*,\s*der\s+affattes\s+som\s+(?:henholdsvis\s+)?"
+    r"(?P<src>bilag\s+.+?\s+til\s+denne\s+lov)$",
     re.IGNORECASE,
 )
 

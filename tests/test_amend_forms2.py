@@ -411,3 +411,17 @@ def test_insert_after_a_paragraph_and_before_a_named_heading() -> None:
     assert (ins.action, ins.position) == (Action.INSERT, "after")
     assert _kinds(ins) == [("§ 14", TargetKind.PROVISION)]
     assert ins.new_keys == ("§ 14 a",)
+
+
+def test_annex_replaced_by_the_acts_own_annexes() -> None:
+    # lov nr. 535/2010 § 1, nr. 27
+    (ins,) = parse_definition(
+        "Lovens bilag 1 ophæves, og i stedet indsættes bilag 1-3, der affattes som bilag 1-3 "
+        "til denne lov."
+    )
+    assert ins.action is Action.REPEAL_AND_INSERT
+    assert _kinds(ins) == [("bilag 1", TargetKind.ANNEX)]
+    assert ins.new_keys == ("bilag 1", "bilag 2", "bilag 3")
+    assert ins.new_text == "bilag 1-3 til denne lov"
+    provs = (Provision("§ 5", Level.PARAGRAF, "5", "§ 5.", None, "", 1),)
+    assert [r.status for r in apply_instructions(provs, [ins]).results] == ["skipped"]
