@@ -239,21 +239,21 @@ def ahead_changes(
         if basis == "in_force"
         else {"date_from": start, "date_to": end}
     )
+    titles = dict(zip(wanted["slug"].astype(str), wanted["title"], strict=True))
+    found, _bases = compute(url, list(titles), **window)
     rows: list[dict[str, Any]] = []
-    for slug, title in zip(wanted["slug"], wanted["title"], strict=True):
-        found, _base = compute(url, str(slug), **window)
-        for r in found:
-            ch = r.change
-            rows.append({
-                "id": -(len(rows) + 1), "law": r.law, "kind": ch.kind.value,
-                "level": ch.level.value, "old_key": ch.old_key, "new_key": ch.new_key,
-                "paragraph_key": ch.key.split(",", 1)[0], "signed": r.signed,
-                "in_force": r.in_force, "act_eli": r.act_eli, "act_label": r.act_label,
-                "act_section": r.act_section, "act_item": r.act_item, "attribution": "ahead",
-                "new_eli": r.new_eli, "old_text": ch.old_text, "new_text": ch.new_text,
-                "ops": [[o.op, o.text] for o in ch.ops], "old_eli": r.old_eli,
-                "law_title": title,
-            })  # fmt: skip
+    for r in found:
+        ch = r.change
+        rows.append({
+            "id": -(len(rows) + 1), "law": r.law, "kind": ch.kind.value,
+            "level": ch.level.value, "old_key": ch.old_key, "new_key": ch.new_key,
+            "paragraph_key": ch.key.split(",", 1)[0], "signed": r.signed,
+            "in_force": r.in_force, "act_eli": r.act_eli, "act_label": r.act_label,
+            "act_section": r.act_section, "act_item": r.act_item, "attribution": "ahead",
+            "new_eli": r.new_eli, "old_text": ch.old_text, "new_text": ch.new_text,
+            "ops": [[o.op, o.text] for o in ch.ops], "old_eli": r.old_eli,
+            "law_title": titles[r.law],
+        })  # fmt: skip
     return pd.DataFrame(rows, columns=list(AHEAD_COLUMNS))
 
 

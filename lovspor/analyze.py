@@ -757,39 +757,45 @@ class StoredChange:
 
 def ahead_changes(
     db_url: str,
-    law: str,
+    laws: str | Sequence[str],
     *,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     in_force_from: dt.date | None = None,
     in_force_to: dt.date | None = None,
-) -> tuple[list[StoredChange], str | None]:
-    """The look ahead of one law as StoredChanges (old = the newest stored version, new =
-    that version plus the pending acts), selected like `stored_changes` (signing date of the
-    act) or by in-force window; and the base version's ELI (None: no stored version)."""
-    from lovspor.amendments import ahead_selected, look_ahead
+) -> tuple[list[StoredChange], dict[str, str]]:
+    """The look ahead of one or more laws as StoredChanges (old = the newest stored version,
+    new = that version plus the pending acts), selected like `stored_changes` (signing date
+    of the act) or by in-force window; and each law's base version ELI. One session, one
+    read of the stored acts and one act cache serve every law."""
+    from lovspor.amendments import ActCache, ahead_selected, look_ahead, stored_acts
 
     until = in_force_to if (in_force_from or in_force_to) else None
-    with session_scope(db_url) as s:
-        res = look_ahead(s, law, until)
-    if res is None:
-        return [], None
     out: list[StoredChange] = []
-    for c in res.changes:
-        picked = [a for a in c.attributions
-                  if ahead_selected(a, res.act_signed.get(a.act_eli),
-                                    in_force=(in_force_from, in_force_to),
-                                    signed_in=(date_from, date_to))]
-        if not picked:
-            continue
-        best = picked[0]
-        out.append(StoredChange(
-            law, res.base_eli, f"{res.base_eli}+uofficiel", res.act_signed.get(best.act_eli),
-            best.in_force, c.change, best.act_eli, best.act_label, "exact", best.section,
-            best.item, "Lovspor's unofficial consolidation: not yet in a consolidated version",
-            tuple(picked), unofficial=True,
-        ))
-    return out, res.base_eli
+    bases: dict[str, str] = {}
+    with session_scope(db_url) as s:
+        acts, cache_ = stored_acts(s), ActCache()
+        for law in [laws] if isinstance(laws, str) else laws:
+            res = look_ahead(s, law, until, acts=acts, cache_=cache_)
+            if res is None:
+                continue
+            bases[law] = res.base_eli
+            for c in res.changes:
+                picked = [a for a in c.attributions
+                          if ahead_selected(a, res.act_signed.get(a.act_eli),
+                                            in_force=(in_force_from, in_force_to),
+                                            signed_in=(date_from, date_to))]
+                if not picked:
+                    continue
+                best = picked[0]
+                out.append(StoredChange(
+                    law, res.base_eli, f"{res.base_eli}+uofficiel",
+                    res.act_signed.get(best.act_eli), best.in_force, c.change, best.act_eli,
+                    best.act_label, "exact", best.section, best.item,
+                    "Lovspor's unofficial consolidation: not yet in a consolidated version",
+                    tuple(picked), unofficial=True,
+                ))
+    return out, bases
 
 
 def stored_changes(

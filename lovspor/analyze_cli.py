@@ -352,7 +352,7 @@ def changes(
         in_force_from=window["in_force_from"], in_force_to=window["in_force_to"],
     )  # fmt: skip
     if ahead:
-        more, _base = ahead_changes(url, law, **window)
+        more, _bases = ahead_changes(url, law, **window)
         rows += more
     if wanted is not None:
         rows = [r for r in rows if any(
