@@ -72,7 +72,7 @@ from lovspor.failures import FATAL, reason_of
 
 CONFIDENCE = ("exact", "sunset", "paragraph", "act")  # best first
 # every module whose code shapes stored instructions and attributions
-LIBRARY = ("lawdiff.amend", "lawdiff.attribute", "lawdiff.consolidate", "lawdiff.refs",
+LIBRARY = ("lawdiff.amend", "lawdiff.inforce", "lawdiff.attribute", "lawdiff.consolidate", "lawdiff.refs",
            "lawdiff.keys", "lawdiff.numbers", "lawdiff.model", "lovspor.amendments")
 UNDATED = ("ministerial", "publication", "unknown")
 
