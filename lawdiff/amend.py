@@ -1659,6 +1659,42 @@ def _annex_container(key: str) -> str:
     return ", ".join(parts)
 
 
+# "§ 15 d." printed as bold words inside the first Stk of the new text (older acts): the XML
+# reader then keys that stk. as a bare "stk. 1", which would land under the anchor § ("Efter
+# § 15 c indsættes:" → "§ 15 c, stk. 1") instead of making § 15 d
+_TEXT_PAR_LABEL = re.compile(r"^§\s*(?P<n>\d+)(?:\s?(?P<l>[a-zæøåA-ZÆØÅ]))?\.\s+(?=[A-ZÆØÅ])")
+
+
+def _lift_text_label(provs: Sequence[Provision]) -> tuple[Provision, ...]:
+    """New text whose first § label sits in the text of a bare first stk. → that § with its
+    stykker (up to the next § the reader did key); anything else unchanged."""
+    provs = tuple(provs)
+    if not provs or provs[0].key != "stk. 1" or provs[0].label or provs[0].parent:
+        return provs
+    if not (m := _TEXT_PAR_LABEL.match(provs[0].text)):
+        return provs
+    number = m.group("n") + (f" {m.group('l').lower()}" if m.group("l") else "")
+    par = f"§ {number}"
+    run = 0
+    while run < len(provs) and not provs[run].key.startswith("§"):
+        run += 1
+    if any(p.key == par or p.key.startswith(par + ", ") for p in provs[run:]):
+        return provs  # the § is keyed later on: not a label left in the text
+    first = provs[0]
+    head = Provision(
+        par, Level.PARAGRAF, number, m.group(0).strip(), None, "", first.position,
+        first.chapter, first.section, first.heading,
+    )
+    lifted = [head]
+    for i, p in enumerate(provs[:run]):
+        text = p.text[m.end() :] if i == 0 else p.text
+        lifted.append(
+            replace(p, key=f"{par}, {p.key}", parent=f"{par}, {p.parent}" if p.parent else par,
+                    text=text)
+        )
+    return (*lifted, *provs[run:])
+
+
 _STRIP_ITEM_NO = re.compile(r"^\s*\d+\.\s+(?=[A-ZÆØÅ§I])")
 
 
@@ -1688,7 +1724,8 @@ def parse_definition(
             t = parse_targets(m.group(1))
             if t:
                 base_list = [replace(x, kind=TargetKind.ACT_ITEM) for x in t]
-    ctx = _Ctx(section, item, raw, quotes, _norm(new_text), tuple(new_provisions), base_list)
+    new_provisions = _lift_text_label(new_provisions)
+    ctx = _Ctx(section, item, raw, quotes, _norm(new_text), new_provisions, base_list)
     out: list[Instruction] = []
     try:
         if len(sk) > MAX_SENTENCE:

@@ -366,3 +366,62 @@ def test_an_unlabelled_new_stk_of_its_own_level_stays() -> None:
         "§ 5, stk. 4, nr. 1",
         "§ 5, stk. 4, nr. 2",
     ]
+
+
+# --- 6. a new § whose label the XML prints as bold words inside its first Stk -----------------
+# (found by the hand-reviewed sample, tests/expected/instruction_sample.json)
+
+
+def test_new_paragraph_label_in_the_text_makes_the_paragraph(retsinfo: Path) -> None:
+    # lov nr. 431 af 28. april 2010, § 1, nr. 37: "Efter § 121 indsættes: § 121 a. Staten …"
+    # was keyed "§ 121, stk. 1" (under the anchor) with no new key
+    (i,) = act_item(retsinfo, "lta/2010/431", "§ 1", "37").instructions
+    assert (i.raw, i.action, i.position, keys(i)) == (
+        "Efter § 121 indsættes:",
+        Action.INSERT,
+        "after",
+        ["§ 121"],
+    )
+    assert i.new_keys == ("§ 121 a",)
+    assert [p.key for p in i.new_provisions] == ["§ 121 a", "§ 121 a, stk. 1"]
+    assert i.new_provisions[1].text.startswith("Staten refunderer 50 pct.")
+
+
+def test_rewritten_paragraph_label_in_the_text(retsinfo: Path) -> None:
+    # lov nr. 431 af 28. april 2010, § 1, nr. 15: "§ 89 affattes således: § 89. Når …": the
+    # label is no text of stk. 1
+    (i,) = act_item(retsinfo, "lta/2010/431", "§ 1", "15").instructions
+    assert (i.action, keys(i)) == (Action.REWRITE, ["§ 89"])
+    assert i.new_keys == ("§ 89", "§ 89, stk. 1", "§ 89, stk. 2")
+    assert not i.new_provisions[1].text.startswith("§")
+
+
+def test_new_paragraph_label_in_the_text_corpus(lta_corpus) -> None:  # type: ignore[no-untyped-def]
+    # lov nr. 495 af 12. maj 2010, § 1, nr. 12 ("Efter § 15 c indsættes: § 15 d. …") and lov
+    # nr. 474 af 7. maj 2010, § 3, nr. 1 ("Efter § 8 Æ indsættes: § 8 Ø. …"): both were keyed
+    # as stykker of the anchor; lov nr. 534 af 26. maj 2010, § 1, nr. 3: § 90 b was lost and
+    # only § 90 c (keyed by the reader) was new
+    f495, f474, f534 = lta_corpus("lta/2010/495", "lta/2010/474", "lta/2010/534")
+    got = []
+    for f, eli, sec, nr in ((f495, "lta/2010/495", "§ 1", "12"), (f474, "lta/2010/474", "§ 3", "1"),
+                            (f534, "lta/2010/534", "§ 1", "3")):
+        item = parse_amending_act(parse_document(f.read_bytes(), eli)).item(sec, nr)
+        assert item is not None
+        (i,) = item.instructions
+        got.append((keys(i), i.new_keys))
+    assert got == [
+        (["§ 15 c"], ("§ 15 d",)),
+        (["§ 8 æ"], ("§ 8 ø",)),
+        (["§ 90 a"], ("§ 90 b", "§ 90 c")),
+    ]
+
+
+def test_paragraph_words_in_a_stk_are_not_lifted_when_the_paragraph_is_keyed() -> None:
+    # a stk. 1 that starts with "§ 7. …" while the reader keyed § 7 later stays as it is
+    provs = (
+        Provision("stk. 1", Level.STK, "1", "", None, "§ 7. Bla bla.", 1),
+        Provision("§ 7", Level.PARAGRAF, "7", "§ 7.", None, "", 2),
+        Provision("§ 7, stk. 1", Level.STK, "1", "", "§ 7", "Tekst.", 3),
+    )
+    (i,) = parse("I § 5 indsættes som stk. 4:", new_text="x", new_provisions=provs)
+    assert i.new_keys == ("§ 5, stk. 4",)
