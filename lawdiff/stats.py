@@ -28,35 +28,53 @@ By = Literal["signed", "in-force"]
 RULES: dict[str, str] = {
     # amending acts / act–law pairs
     "acts:intro": (
-        "Distinct amending acts (by ELI) that the Indledning of any version of the law names "
-        "as incorporated ('med de ændringer, der følger af …'). An act incorporated in parts "
-        "over two versions counts once. Year: the act's signing date as cited (by signed); "
-        "by in-force: the earliest known in-force date of its changes, else 'unknown'."
+        "Distinct amending acts (by ELI) that the Indledning of a stored version of the law "
+        "names as incorporated ('med de ændringer, der følger af …'), the first stored version "
+        "included. An act incorporated in parts over two versions counts once. Year: the act's "
+        "date as the Indledning cites it (by signed); by in-force: the earliest in-force date "
+        "of the changes attributed to it in that version pair (if the pair incorporates only "
+        "this act: the earliest in-force date of any change in the pair), else 'unknown'. Only "
+        "acts consolidated in a stored version can count."
     ),
-    "acts:exact": "Distinct amending acts attributed to changes item by item (lawdiff.amend).",
+    "acts:sections": (
+        "Distinct amending acts (by ELI) with at least one section that amends the law (the "
+        "section's 'I lov om …' resolved to the law, as stored per act section), whether or "
+        "not any consolidated version of the law is stored. Every stored document with such a "
+        "section counts, a main act whose closing §§ amend the law too. Year: the act's "
+        "signing date (by signed); by in-force: the earliest in-force date of the act's items "
+        "for the law, else 'unknown'."
+    ),
     "pairs:intro": (
         "Act–law pairs: one per (amending act, law) found as for acts:intro. Per law this "
         "equals the act count; summed over laws it counts an omnibus act once per law it "
         "amends, whereas the all-laws act count counts it once."
     ),
+    "pairs:sections": (
+        "Act–law pairs found as for acts:sections: one per (amending act, law) where a section "
+        "of the act amends the law. Per law this equals the act count; over several laws an "
+        "omnibus act counts once per law."
+    ),
     # paragraph revisions
     "revisions:act×§": (
         "Paragraph revisions: distinct (amending act, §) where a § of the law differs "
-        "between two consecutive versions (any change in the § or its stk./nr./litra) and "
-        "the newer version incorporates exactly one amending act, so the act is certain. "
-        "Year: the act's signing date."
+        "between two consecutive versions (any change in the § or its stk./nr./litra), the "
+        "change is not attributed item by item, and the newer version's Indledning names "
+        "exactly one amending act, which is taken as the act. Year: as for acts:intro."
     ),
     "revisions:version×§": (
-        "Paragraph revisions where the newer version incorporates several acts (or its "
-        "Indledning names none): counted once per (version pair, changed §), a lower bound "
-        "(two acts changing the same § in one consolidation count once). Year: the newer "
-        "version's signing date."
+        "Paragraph revisions not attributed item by item where the newer version's "
+        "Indledning names several acts or none: counted once per (version pair, changed §), "
+        "a lower bound (two acts changing the same § in one consolidation count once). "
+        "Year: the newer version's signing date (by signed) or the change's in-force date "
+        "(by in-force)."
     ),
     "revisions:exact": (
         "Distinct (amending act, §) where a § differs between two consecutive versions and "
         "the change is attributed item by item to that act (lawdiff.attribute: exact, sunset "
-        "or same-§ confidence). Year: the act's signing date (by signed) or the item's "
-        "in-force date. In every revisions:* rule, changes with no amending act behind them "
+        "or same-§ confidence; a change with several items behind it counts for each act). "
+        "Year: the act's date as the newer version's Indledning cites it, else that version's "
+        "signing date (by signed); the item's in-force date (by in-force). In every "
+        "revisions:* rule, changes with no amending act behind them "
         "(a ministry's new name on re-publication, an editorial correction, the placeholder "
         "of a § repealed earlier) are not revisions."
     ),
@@ -71,7 +89,8 @@ RULES: dict[str, str] = {
     # numbered items
     "items:intro": (
         "Numbered change items ('nr. 1-4, 6-9'): distinct (act, section, item) cited in the "
-        "Indledning of the law's versions."
+        "Indledning of the law's stored versions, the first stored version included. Year as "
+        "for acts:intro."
     ),
     "items:act-xml": (
         "As items:intro, but where the Indledning cites a whole section ('§ 1 i lov nr. …'), the "
@@ -83,26 +102,70 @@ RULES: dict[str, str] = {
         "version yet or not. Year as for revisions:instructions."
     ),
     "items:unknown": (
-        "Whole sections cited by the Indledning whose amending act is not stored: their "
-        "items are not counted; the column items_unknown_sections says how many."
+        "Whole sections cited by the Indledning whose item count is not known (the amending "
+        "act is not stored, or stored without that section for this law): their items are "
+        "not counted; the column items_unknown_sections says how many sections."
     ),
     # in force
     "in-force:snapshot": (
-        "§§ in force at year end: §§ of the latest version of the law signed (by signed) or "
-        "valid from (by in-force) on or before 31 December, leaving out §§ printed as "
-        "'(Ophævet)' or empty. The snapshot column names the version used. Later amending "
-        "acts not yet consolidated are not reflected."
+        "§§ in force at year end: §§ of the latest stored version of the law signed (by "
+        "signed) or valid from, else signed (by in-force), on or before 31 December, leaving "
+        "out §§ whose every provision is empty or '(Ophævet)'. The snapshot column names the "
+        "version used; the whole-period row sums each law's snapshot at its last year. Later "
+        "amending acts not yet consolidated are not reflected."
     ),
     "words:snapshot": (
         "Words in force at year end: runs of letters/digits in the own text of every "
-        "provision of the same snapshot, leaving out '(Ophævet)'."
+        "provision of the same snapshot, leaving out empty and '(Ophævet)' provisions."
+    ),
+    # paragraph revisions: instructions against diffs, where they differ and why
+    "cmp:both": (
+        "Distinct (amending act, §) counted both from the act's instructions "
+        "(revisions:instructions) and from the diffs attributed to that act "
+        "(revisions:exact or revisions:act×§), in the same law and year."
+    ),
+    "cmp:instr-not-consolidated": (
+        "Counted from instructions only: the act is named as incorporated by no stored "
+        "version's Indledning of the law (not consolidated yet, or its consolidation is not "
+        "stored), so no diff can show it."
+    ),
+    "cmp:instr-first-version": (
+        "Counted from instructions only: the act is incorporated only by the first stored "
+        "version (its Indledning), whose predecessor is not stored, so there is no diff."
+    ),
+    "cmp:instr-not-attributed": (
+        "Counted from instructions only: the § did change in a version pair that "
+        "incorporates the act, but that change was not attributed to this act (it counts as "
+        "revisions:version×§, or under another act)."
+    ),
+    "cmp:instr-not-seen": (
+        "Counted from instructions only: no change of the § shows in any version pair that "
+        "incorporates the act (the item's change is not visible in a diff: later amended "
+        "back, a heading or note, '(hele loven)', a target the diff keys differently, or "
+        "text the consolidation left as it was)."
+    ),
+    "cmp:diff-no-act": (
+        "Counted from diffs only: a (version pair, §) unit of revisions:version×§: no single "
+        "act is known for the change, so it cannot meet an (act, §) from instructions."
+    ),
+    "cmp:diff-intro-only": (
+        "Counted from diffs only: a revisions:act×§ unit (the act known only from the "
+        "Indledning, the change not attributed item by item) that the act's instructions do "
+        "not name (the act is not stored, or its items target other §§)."
+    ),
+    "cmp:diff-exact-only": (
+        "Counted from diffs only: attributed item by item to the act (revisions:exact), yet "
+        "the act's instructions for the law do not name the § (the attribution went through "
+        "the same § or the item's new key, a renumbering, or a different year)."
     ),
     "none": "Nothing to count for this law and year.",
 }
 
 COUNT_COLUMNS = (
     "amending_acts",
+    "amending_acts_sections",
     "act_law_pairs",
+    "act_law_pairs_sections",
     "paragraph_revisions",
     "paragraph_revisions_instructions",
     "change_items",
@@ -110,6 +173,19 @@ COUNT_COLUMNS = (
     "paragraphs_in_force",
     "words_in_force",
 )
+
+#: Why paragraph revisions from instructions and from diffs differ: column → rule code.
+#: instructions = both + the four instr_* columns; diffs = both + the three diff_* columns.
+COMPARE_COLUMNS: dict[str, str] = {
+    "revisions_both": "cmp:both",
+    "revisions_instr_not_consolidated": "cmp:instr-not-consolidated",
+    "revisions_instr_first_version": "cmp:instr-first-version",
+    "revisions_instr_not_attributed": "cmp:instr-not-attributed",
+    "revisions_instr_not_seen": "cmp:instr-not-seen",
+    "revisions_diff_no_act": "cmp:diff-no-act",
+    "revisions_diff_intro_only": "cmp:diff-intro-only",
+    "revisions_diff_exact_only": "cmp:diff-exact-only",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +198,9 @@ class VersionFacts:
     valid_from: dt.date | None
     paragraphs: int  # §§ in force in this version
     words: int
+    # Indledning: the amending acts it incorporates (counted for the first stored version,
+    # which no pair covers; later versions' acts come with their PairFacts)
+    acts: tuple[ActRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +242,17 @@ class InstructionFact:
 
 
 @dataclass(frozen=True, slots=True)
+class ActSectionFact:
+    """One section of a stored act that amends a law: the act amends the law, whatever
+    versions of the law are stored (Justitia counted acts this way)."""
+
+    law: str
+    act_eli: str
+    signed: dt.date | None  # the act's signing date
+    section: str  # "§ 1" of the act
+
+
+@dataclass(frozen=True, slots=True)
 class StatsRow:
     scope: str  # "law-year" | "all-laws-year" | "all"
     law: str  # slug, or "ALL"
@@ -187,6 +277,20 @@ class StatsRow:
     change_items_instructions: int = 0
     paragraph_revisions_instructions_rule: str = "none"
     change_items_instructions_rule: str = "none"
+    # amending acts and act–law pairs from the acts' own sections (acts:sections)
+    amending_acts_sections: int = 0
+    act_law_pairs_sections: int = 0
+    amending_acts_sections_rule: str = "none"
+    act_law_pairs_sections_rule: str = "none"
+    # paragraph revisions: instructions against diffs (COMPARE_COLUMNS, rules cmp:*)
+    revisions_both: int = 0
+    revisions_instr_not_consolidated: int = 0
+    revisions_instr_first_version: int = 0
+    revisions_instr_not_attributed: int = 0
+    revisions_instr_not_seen: int = 0
+    revisions_diff_no_act: int = 0
+    revisions_diff_intro_only: int = 0
+    revisions_diff_exact_only: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -198,6 +302,7 @@ class StatsResult:
     by_year: tuple[StatsRow, ...]  # all laws × year
     total: StatsRow  # all laws, whole period
     rules: Mapping[str, str] = field(default_factory=lambda: dict(RULES))
+    by_law: tuple[StatsRow, ...] = ()  # law × whole period (scope "law")
 
 
 def _repealed(text: str) -> bool:
@@ -230,6 +335,9 @@ class _Cell:
     act_rules: set[str] = field(default_factory=set)
     revisions: set[tuple[str, str]] = field(default_factory=set)
     revision_rules: set[str] = field(default_factory=set)
+    # (act or version-pair unit, §) → "exact" | "act×§" | "version×§" (exact wins)
+    revision_kind: dict[tuple[str, str], str] = field(default_factory=dict)
+    section_acts: set[str] = field(default_factory=set)
     items: set[tuple[str, str, int]] = field(default_factory=set)
     item_rules: set[str] = field(default_factory=set)
     unknown_sections: set[tuple[str, str]] = field(default_factory=set)
@@ -247,12 +355,15 @@ def compute_stats(
     from_year: int | None = None,
     to_year: int | None = None,
     instructions: Sequence[InstructionFact] = (),
+    sections: Sequence[ActSectionFact] = (),
 ) -> StatsResult:
-    """Counts per law × year, per year over all laws, and for the whole period.
+    """Counts per law × year, per year over all laws, per law over the period, and for the
+    whole period.
 
     ``section_items`` maps (law slug, act ELI, section "§ 1") to that section's number of
     items, for citations of a whole section. ``instructions`` (the stored acts' items) give
-    the instruction-based columns beside the diff-based ones.
+    the instruction-based columns beside the diff-based ones; ``sections`` (the stored acts'
+    sections and the law each amends) give acts:sections.
     """
     section_items = section_items or {}
     wanted = set(laws) if laws else None
@@ -267,9 +378,25 @@ def compute_stats(
     def year_of(d: dt.date | None) -> int | None:
         return d.year if d else None
 
-    for pair in pairs:
+    # The first stored version of each law has no pair, but its Indledning names acts too:
+    # a pair with no changes stands for it.
+    new_of_pair = {(p.law, p.new_eli) for p in pairs}
+    first_pairs = [
+        PairFacts(v.law, "", v.eli, v.signed, v.acts, ())
+        for v in versions
+        if v.acts and (v.law, v.eli) not in new_of_pair
+    ]
+    diffed_acts: dict[str, set[str]] = defaultdict(set)  # law → acts a diffed pair holds
+    first_acts: dict[str, set[str]] = defaultdict(set)  # law → acts of the first version
+    changed_under: dict[tuple[str, str], set[str]] = defaultdict(set)  # (law, act) → §§
+    for pair in (*pairs, *first_pairs):
         if pair.identity_break or (wanted is not None and pair.law not in wanted):
             continue
+        is_first = not pair.old_eli
+        changed = {c.paragraph for c in pair.changes if not c.no_act}
+        for ref in pair.acts:
+            (first_acts if is_first else diffed_acts)[pair.law].add(ref.eli)
+            changed_under[(pair.law, ref.eli)].update(changed)
         # Earliest in-force date per act, from its changes, when attribution knows it.
         act_in_force: dict[str, dt.date] = {}
         for c in pair.changes:
@@ -310,17 +437,18 @@ def compute_stats(
                 if by == "signed":
                     ref = next((r for r in pair.acts if r.eli == c.act_eli), None)
                     y = year_of(ref.date) if ref else year_of(pair.signed)
-                cell(pair.law, y).revisions.add((c.act_eli, c.paragraph))
-                cell(pair.law, y).revision_rules.add("exact")
+                key, kind = (c.act_eli, c.paragraph), "exact"
             elif single is not None:
                 y = act_year(single)
-                cell(pair.law, y).revisions.add((single.eli, c.paragraph))
-                cell(pair.law, y).revision_rules.add("act×§")
+                key, kind = (single.eli, c.paragraph), "act×§"
             else:
                 y = year_of(pair.signed) if by == "signed" else year_of(c.in_force)
-                unit = f"{pair.old_eli}→{pair.new_eli}"
-                cell(pair.law, y).revisions.add((unit, c.paragraph))
-                cell(pair.law, y).revision_rules.add("version×§")
+                key, kind = (f"{pair.old_eli}→{pair.new_eli}", c.paragraph), "version×§"
+            target = cell(pair.law, y)
+            target.revisions.add(key)
+            target.revision_rules.add(kind)
+            if _KIND_RANK[kind] > _KIND_RANK.get(target.revision_kind.get(key, ""), -1):
+                target.revision_kind[key] = kind
 
     for f in instructions:
         if wanted is not None and f.law not in wanted:
@@ -328,6 +456,17 @@ def compute_stats(
         c = cell(f.law, year_of(f.signed if by == "signed" else f.in_force))
         c.instr_items.add((f.act_eli, f.section, f.item))
         c.instr_revisions.update((f.act_eli, p) for p in f.paragraphs)
+
+    # acts:sections — year by signing, or by the act's earliest item in force for the law
+    earliest: dict[tuple[str, str], dt.date] = {}
+    for f in instructions:
+        if f.in_force and ((k := (f.law, f.act_eli)) not in earliest or f.in_force < earliest[k]):
+            earliest[k] = f.in_force
+    for sf in sections:
+        if wanted is not None and sf.law not in wanted:
+            continue
+        d = sf.signed if by == "signed" else earliest.get((sf.law, sf.act_eli))
+        cell(sf.law, year_of(d)).section_acts.add(sf.act_eli)
 
     # Snapshots: the latest version on or before each year end.
     by_law: dict[str, list[tuple[dt.date, VersionFacts]]] = defaultdict(list)
@@ -375,6 +514,9 @@ def compute_stats(
         item_rules = {r for c in cs for r in c.item_rules}
         i_items = {(c.law, *i) for c in cs for i in c.instr_items}
         i_rev = {(c.law, *r) for c in cs for r in c.instr_revisions}
+        s_acts = {a for c in cs for a in c.section_acts}
+        s_pairs = {(c.law, a) for c in cs for a in c.section_acts}
+        cmp = _compare(cs, rev, i_rev, diffed_acts, first_acts, changed_under)
         return StatsRow(
             scope=scope,
             law=law,
@@ -398,6 +540,11 @@ def compute_stats(
             change_items_instructions=len(i_items),
             paragraph_revisions_instructions_rule="revisions:instructions" if i_items else "none",
             change_items_instructions_rule="items:instructions" if i_items else "none",
+            amending_acts_sections=len(s_acts),
+            act_law_pairs_sections=len(s_pairs),
+            amending_acts_sections_rule="acts:sections" if s_acts else "none",
+            act_law_pairs_sections_rule="pairs:sections" if s_acts else "none",
+            **cmp,
         )
 
     rows: list[StatsRow] = []
@@ -424,10 +571,57 @@ def compute_stats(
         row("all-laws-year", "ALL", y, [c for c, _ in lst], [s for _, s in lst if s])
         for y, lst in sorted(per_year.items(), key=lambda t: (t[0] is None, t[0] or 0))
     ]
+    # Per law over the period: its cells in range; in-force columns from its last snapshot.
+    law_rows = []
+    for law in laws_all:
+        cs = [c for lst in per_year.values() for c, _ in lst if c.law == law]
+        snaps = [s for s in last_snaps if s.law == law]
+        if cs or snaps:
+            law_rows.append(row("law", law, None, cs, snaps))
     # Whole period: every cell in range; in-force columns from each law's last snapshot.
     all_cells = [c for lst in per_year.values() for c, _ in lst]
     total = row("all", "ALL", None, all_cells, last_snaps)
-    return StatsResult(tuple(rows), tuple(by_year), total)
+    return StatsResult(tuple(rows), tuple(by_year), total, by_law=tuple(law_rows))
+
+
+_KIND_RANK = {"version×§": 0, "act×§": 1, "exact": 2}
+
+
+def _compare(
+    cs: Sequence[_Cell],
+    rev: set[tuple[str, str, str]],
+    i_rev: set[tuple[str, str, str]],
+    diffed_acts: Mapping[str, set[str]],
+    first_acts: Mapping[str, set[str]],
+    changed_under: Mapping[tuple[str, str], set[str]],
+) -> dict[str, int]:
+    """Paragraph revisions from instructions against those from diffs, (law, act, §) keys
+    of the same cells: what both count, and why each counts what the other does not
+    (rules cmp:*). The instruction columns sum to the instruction count, the diff columns
+    (with both) to the diff count."""
+    kinds: dict[tuple[str, str, str], str] = {}
+    for c in cs:
+        for (unit, par), kind in c.revision_kind.items():
+            k = (c.law, unit, par)
+            if _KIND_RANK[kind] > _KIND_RANK.get(kinds.get(k, ""), -1):
+                kinds[k] = kind
+    out = dict.fromkeys(COMPARE_COLUMNS, 0)
+    for k in rev:
+        if k in i_rev:
+            out["revisions_both"] += 1
+        else:
+            kind = kinds.get(k, "version×§")
+            col = {"version×§": "no_act", "act×§": "intro_only", "exact": "exact_only"}[kind]
+            out[f"revisions_diff_{col}"] += 1
+    for law, act, par in i_rev - rev:
+        if act in diffed_acts.get(law, ()):
+            seen = par in changed_under.get((law, act), ())
+            out["revisions_instr_not_attributed" if seen else "revisions_instr_not_seen"] += 1
+        elif act in first_acts.get(law, ()):
+            out["revisions_instr_first_version"] += 1
+        else:
+            out["revisions_instr_not_consolidated"] += 1
+    return out
 
 
 def rows_as_dicts(result: StatsResult) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ from db.models import (
     ChangeAttributionRow,
     ChangeRow,
     Document,
+    DocumentSection,
     InstructionRow,
     Law,
     ProvisionRow,
@@ -49,6 +50,7 @@ from lawdiff.model import (
 )
 from lawdiff.parse import ParseError, load_root, parse_document
 from lawdiff.stats import (
+    ActSectionFact,
     ChangeFact,
     InstructionFact,
     PairFacts,
@@ -583,16 +585,19 @@ def stats_facts(
                 n_par, n_words = vf.paragraphs_in_force, vf.words_in_force or 0
             else:  # analysed before the sizes were stored
                 n_par, n_words = _version_size(load_provisions(session, v.id))
+            blob = session.scalar(select(Document.content).where(Document.id == v.document_id))
+            try:
+                acts = intro_of(decompress(blob), v.eli) if blob else ()
+            except ParseError:
+                acts = ()
             versions.append(
-                VersionFacts(slug, v.eli, v.signed, vf.valid_from if vf else None, n_par, n_words)
+                VersionFacts(
+                    slug, v.eli, v.signed, vf.valid_from if vf else None, n_par, n_words,
+                    acts=acts if prev is None else (),  # later versions: on their pair
+                )
             )
             if prev is not None:
                 marker = v.against or ""
-                blob = session.scalar(select(Document.content).where(Document.id == v.document_id))
-                try:
-                    acts = intro_of(decompress(blob), v.eli) if blob else ()
-                except ParseError:
-                    acts = ()
                 rows = session.execute(
                     select(
                         ChangeRow.id,
@@ -689,6 +694,22 @@ def instruction_facts(session: Session, laws: Iterable[str] | None = None) -> li
     ]
 
 
+def section_facts(session: Session, laws: Iterable[str] | None = None) -> list[ActSectionFact]:
+    """Every stored act section and the law it resolved to (document_sections, latest
+    revision of each document): acts:sections counts an act for a law from these alone."""
+    wanted = set(laws) if laws else None
+    q = (
+        select(DocumentSection.law_slug, Document.eli, Document.signed, DocumentSection.section)
+        .join(Document, Document.id == DocumentSection.document_id)
+        .where(DocumentSection.law_slug.is_not(None), Document.is_latest.is_(True))
+    )
+    return [
+        ActSectionFact(slug, eli, signed, section)
+        for slug, eli, signed, section in session.execute(q)
+        if wanted is None or slug in wanted
+    ]
+
+
 def stats_frame(rows: Sequence[dict[str, Any]]) -> Any:
     """Stats rows as a DataFrame whose counts and years are integers (nullable Int64), not
     the floats pandas makes of an int column with a gap: one place for the CLI's exports and
@@ -725,6 +746,7 @@ def statistics(
             laws = None
         versions, pairs, section_items = stats_facts(s, laws)
         instructions = instruction_facts(s, laws)
+        sections = section_facts(s, laws)
     return compute_stats(
         versions,
         pairs,
@@ -734,6 +756,7 @@ def statistics(
         from_year=from_year,
         to_year=to_year,
         instructions=instructions,
+        sections=sections,
     )
 
 
