@@ -1063,8 +1063,10 @@ def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
                 )
             ]
         text, provs = new_text(m.group("q"))
+        if t[0].pkt is not None:
+            return [mk(Action.REPEAL_AND_INSERT, t, new_text=_plain(text, provs))]
         absprovs = _absolute(provs, t[0].new_key or t[0].key)
-        keys = () if t[0].pkt is not None else tuple(p.key for p in absprovs)
+        keys = tuple(p.key for p in absprovs)
         return [
             mk(Action.REPEAL_AND_INSERT, t, new_text=text, new_provisions=absprovs, new_keys=keys)
         ]
@@ -1215,9 +1217,13 @@ def _clause(ctx: _Ctx, sk: str, index: int) -> list[Instruction]:
         text, provs = new_text(m.group("q"))
         if all(x.kind in _TITLE_KINDS for x in t):
             return [mk(Action.REWRITE, t, new_text=_plain(text, provs))]
+        if t[0].pkt is not None:
+            # new punktummer are words in the stk.: the reader's bare "stk. 1" around them is
+            # layout, and keyed it would name the wrong stk. ("§ 63, stk. 2, 3. pkt." → stk. 1)
+            return [mk(Action.REWRITE, t, new_text=_plain(text, provs))]
         anchor = t[0].new_key or t[0].key if t[0].kind is TargetKind.PROVISION else None
         absprovs = _absolute(provs, anchor)
-        keys = () if t[0].pkt is not None else tuple(p.key for p in absprovs)
+        keys = tuple(p.key for p in absprovs)
         return [mk(Action.REWRITE, t, new_text=text, new_provisions=absprovs, new_keys=keys)]
     if m := _RE_REPEAL.match(sk):
         t = _targets(ctx, m.group("t"), m.group("rel"))
@@ -1695,6 +1701,64 @@ def _lift_text_label(provs: Sequence[Provision]) -> tuple[Provision, ...]:
     return (*lifted, *provs[run:])
 
 
+_DUP_SUFFIX = re.compile(r" \(\d+\)$")
+
+
+def _attach_strays(provs: Sequence[Provision]) -> tuple[Provision, ...]:
+    """Bare stk. and nr. after a new § belong to that § and its latest stk.: the XML sometimes
+    closes the Paragraf before its later Stk ("Efter § 9 a indsættes: § 9 b. … Stk. 2. …"),
+    or prints a new § flat, each Stk and list item beside it; the reader then keys them bare
+    ("stk. 2", "nr. 1 (2)"), and they would land under the anchor ("§ 9 a, stk. 2"). Nested
+    again in print order; unchanged if a nested key would clash with one the reader keyed."""
+    provs = tuple(provs)
+    if not any(p.key.startswith("§") for p in provs) or all(
+        p.key.startswith("§") for p in provs
+    ):
+        return provs
+    keyed = {p.key for p in provs if p.key.startswith("§")}
+    out: list[Provision] = []
+    par: str | None = None
+    stk: str | None = None
+    renamed: dict[str, str] = {}  # a stray top key → its nested key
+    for p in provs:
+        if p.key.startswith("§"):
+            par = provkeys.paragraph(p.key)
+            if p.key == par:
+                stk = None
+            elif provkeys.level(p.key) == 1:
+                stk = p.key
+            out.append(p)
+            continue
+        if par is None:
+            out.append(p)  # bare text before any §: not the XML's doing
+            continue
+        head, _, rest = p.key.partition(", ")
+        if head in renamed:
+            key = renamed[head] + (", " + rest if rest else "")
+            parent = renamed[head] + (p.parent[len(head) :] if p.parent else "")
+        else:
+            name = _DUP_SUFFIX.sub("", head)
+            if rest or p.parent:
+                return provs  # a stray child whose own stray parent was not seen
+            if name.startswith("stk."):
+                parent = par
+            elif name.startswith("nr."):
+                parent = stk or par
+            else:
+                return provs
+            key = f"{parent}, {name}"
+            renamed[head] = key
+            if name.startswith("stk."):
+                stk = key
+        key = ", ".join(_DUP_SUFFIX.sub("", part) for part in key.split(", "))
+        if key in keyed:
+            return provs
+        keyed.add(key)
+        number = key.rsplit(" ", 1)[-1]
+        out.append(replace(p, key=key, parent=parent, number=number))
+    return tuple(out)
+
+
 _STRIP_ITEM_NO = re.compile(r"^\s*\d+\.\s+(?=[A-ZÆØÅ§I])")
 
 
@@ -1724,7 +1788,7 @@ def parse_definition(
             t = parse_targets(m.group(1))
             if t:
                 base_list = [replace(x, kind=TargetKind.ACT_ITEM) for x in t]
-    new_provisions = _lift_text_label(new_provisions)
+    new_provisions = _attach_strays(_lift_text_label(new_provisions))
     ctx = _Ctx(section, item, raw, quotes, _norm(new_text), new_provisions, base_list)
     out: list[Instruction] = []
     try:

@@ -425,3 +425,61 @@ def test_paragraph_words_in_a_stk_are_not_lifted_when_the_paragraph_is_keyed() -
     )
     (i,) = parse("I § 5 indsættes som stk. 4:", new_text="x", new_provisions=provs)
     assert i.new_keys == ("§ 5, stk. 4",)
+
+
+# --- 7. new text the XML prints flat, or with a Stk outside its Paragraf --------------------
+
+
+def test_stray_stk_after_a_new_paragraph_is_that_paragraphs(retsinfo: Path) -> None:
+    # lov nr. 326 af 11. april 2012, § 3, nr. 3: "Efter § 9 a indsættes i kapitel 1: § 9 b.
+    # … Stk. 2. …" – the XML closes the Paragraf before Stk. 2, which was keyed "§ 9 a, stk. 2"
+    (i,) = act_item(retsinfo, "lta/2012/326", "§ 3", "3").instructions
+    assert (i.action, i.position, keys(i), i.new_keys) == (
+        Action.INSERT,
+        "after",
+        ["§ 9 a"],
+        ("§ 9 b",),
+    )
+    assert [(p.key, p.parent) for p in i.new_provisions] == [
+        ("§ 9 b", None),
+        ("§ 9 b, stk. 1", "§ 9 b"),
+        ("§ 9 b, stk. 2", "§ 9 b"),
+    ]
+
+
+def test_flat_new_paragraphs_nest_again(lta_corpus) -> None:  # type: ignore[no-untyped-def]
+    # lov nr. 717 af 25. juni 2010, § 1, nr. 3 ("Efter § 1 indsættes: § 1 a. … 1) … Stk. 2. …
+    # § 1 b. … Stk. 2. …"): printed flat, the list was "§ 1, nr. 1-13" and § 1 b's stykker
+    # "stk. 2 (2)"; lov nr. 544 af 26. maj 2010, § 1, nr. 18 ("§§ 9 og 10 affattes således"):
+    # the stykker after § 10 were keyed as § 9's
+    f717, f544 = lta_corpus("lta/2010/717", "lta/2010/544")
+    item = parse_amending_act(parse_document(f717.read_bytes(), "lta/2010/717")).item("§ 1", "3")
+    assert item is not None
+    (i,) = item.instructions
+    got = [p.key for p in i.new_provisions]
+    assert i.new_keys == ("§ 1 a", "§ 1 b")
+    assert got[:3] == ["§ 1 a", "§ 1 a, stk. 1", "§ 1 a, stk. 1, nr. 1"]
+    assert "§ 1 a, stk. 1, nr. 13" in got and "§ 1 a, stk. 3" in got
+    assert got[-4:] == ["§ 1 b, stk. 1", "§ 1 b, stk. 2", "§ 1 b, stk. 3", "§ 1 b, stk. 4"]
+    assert not any("(" in k for k in got)
+    item = parse_amending_act(parse_document(f544.read_bytes(), "lta/2010/544")).item("§ 1", "18")
+    assert item is not None
+    (r,) = item.instructions
+    assert (r.action, keys(r)) == (Action.REWRITE, ["§ 9", "§ 10"])
+    assert r.new_keys == ("§ 9", "§ 9, stk. 1", "§ 10", "§ 10, stk. 1", "§ 10, stk. 2", "§ 10, stk. 3")
+
+
+def test_rewritten_punktum_is_text_not_a_provision(lta_corpus) -> None:  # type: ignore[no-untyped-def]
+    # lov nr. 622 af 14. juni 2011, § 3, nr. 3: "§ 63, stk. 2, 3. pkt., affattes således:" –
+    # the reader's bare stk. around the sentence was keyed "§ 63, stk. 1"
+    (f,) = lta_corpus("lta/2011/622")
+    item = parse_amending_act(parse_document(f.read_bytes(), "lta/2011/622")).item("§ 3", "3")
+    assert item is not None
+    (i,) = item.instructions
+    assert (i.action, keys(i), i.new_keys, i.new_provisions) == (
+        Action.REWRITE,
+        ["§ 63, stk. 2, 3. pkt."],
+        (),
+        (),
+    )
+    assert i.new_text and i.new_text.startswith("Er den begåede forbrydelse")

@@ -69,6 +69,9 @@ def compact(ins: Instruction) -> dict[str, Any]:
         out["new_pkt"] = ins.new_pkt
     if ins.renumber:
         out["renumber"] = [list(p) for p in ins.renumber]
+    if ins.new_provisions:
+        # where the new text lands: a wrong key here is as wrong as a wrong target
+        out["provisions"] = [p.key for p in ins.new_provisions]
     return out
 
 
