@@ -302,7 +302,8 @@ class StatsResult:
     by_year: tuple[StatsRow, ...]  # all laws × year
     total: StatsRow  # all laws, whole period
     rules: Mapping[str, str] = field(default_factory=lambda: dict(RULES))
-    by_law: tuple[StatsRow, ...] = ()  # law × whole period (scope "law")
+    by_law: tuple[StatsRow, ...] = ()  # law × the years shown (scope "law")
+    period: StatsRow | None = None  # all laws × the years shown, unknown year left out
 
 
 def _repealed(text: str) -> bool:
@@ -571,17 +572,20 @@ def compute_stats(
         row("all-laws-year", "ALL", y, [c for c, _ in lst], [s for _, s in lst if s])
         for y, lst in sorted(per_year.items(), key=lambda t: (t[0] is None, t[0] or 0))
     ]
-    # Per law over the period: its cells in range; in-force columns from its last snapshot.
+    # Per law over the period: its cells of the years shown (an unknown year is no part of
+    # a period); in-force columns from its last snapshot.
     law_rows = []
     for law in laws_all:
-        cs = [c for lst in per_year.values() for c, _ in lst if c.law == law]
+        cs = [c for y, lst in per_year.items() if y is not None for c, _ in lst if c.law == law]
         snaps = [s for s in last_snaps if s.law == law]
         if cs or snaps:
             law_rows.append(row("law", law, None, cs, snaps))
     # Whole period: every cell in range; in-force columns from each law's last snapshot.
     all_cells = [c for lst in per_year.values() for c, _ in lst]
     total = row("all", "ALL", None, all_cells, last_snaps)
-    return StatsResult(tuple(rows), tuple(by_year), total, by_law=tuple(law_rows))
+    known = [c for y, lst in per_year.items() if y is not None for c, _ in lst]
+    period = row("period", "ALL", None, known, last_snaps)
+    return StatsResult(tuple(rows), tuple(by_year), total, by_law=tuple(law_rows), period=period)
 
 
 _KIND_RANK = {"version×§": 0, "act×§": 1, "exact": 2}
@@ -627,3 +631,69 @@ def _compare(
 def rows_as_dicts(result: StatsResult) -> list[dict[str, Any]]:
     """Every row (law × year, then all laws × year, then the total) as plain dicts."""
     return [r.as_dict() for r in (*result.rows, *result.by_year, result.total)]
+
+
+#: The Justitia-style table (`lovspor stats --justitia`): column → the rules behind it.
+JUSTITIA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "amending_acts_sections": ("acts:sections",),
+    "amending_acts": ("acts:intro",),
+    "paragraph_revisions_instructions": ("revisions:instructions",),
+    "paragraph_revisions": ("revisions:exact", "revisions:act×§", "revisions:version×§"),
+    "revisions_both": ("cmp:both",),
+    "revisions_instr_only": tuple(v for k, v in COMPARE_COLUMNS.items() if "_instr_" in k),
+    "revisions_diff_only": tuple(v for k, v in COMPARE_COLUMNS.items() if "_diff_" in k),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class JustitiaTable:
+    """Justitia's question for a period — how many amending acts changed how many §§ of
+    how many laws — one row per law asked for (zeros included), acts counted from the acts
+    themselves, paragraph revisions both from instructions and from diffs."""
+
+    rows: tuple[StatsRow, ...]  # scope "law", in the order the laws were asked for
+    total: StatsRow  # the laws together, the years shown (an act of two laws counts once)
+    from_year: int | None
+    to_year: int | None
+
+    @property
+    def laws_changed(self) -> int:
+        return sum(1 for r in self.rows if r.amending_acts_sections)
+
+    def sentence(self) -> str:
+        t = self.total
+        return (
+            f"{t.amending_acts_sections} amending acts changed "
+            f"{t.paragraph_revisions_instructions} paragraphs of {self.laws_changed} laws "
+            f"(paragraph revisions from the acts' instructions; from diffs of stored "
+            f"versions: {t.paragraph_revisions})"
+        )
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        """Rows then total, each with the two sums of the cmp:* columns."""
+        return [_justitia_dict(r) for r in (*self.rows, self.total)]
+
+
+def _justitia_dict(r: StatsRow) -> dict[str, Any]:
+    d = r.as_dict()
+    d["revisions_instr_only"] = sum(v for k, v in d.items() if k.startswith("revisions_instr_"))
+    d["revisions_diff_only"] = sum(v for k, v in d.items() if k.startswith("revisions_diff_")
+                                   and k != "revisions_diff_only")
+    return d
+
+
+def empty_row(scope: str, law: str, by: str) -> StatsRow:
+    """A row with nothing counted (a law asked for that nothing amends in the period)."""
+    return StatsRow(scope, law, None, by, 0, 0, 0, 0, 0, None, None, None,
+                    *["none"] * 6)  # fmt: skip
+
+
+def justitia_table(
+    result: StatsResult, laws: Sequence[str], from_year: int | None, to_year: int | None
+) -> JustitiaTable:
+    """The Justitia table of `laws` from a `compute_stats` result over those laws (its
+    by_law rows and period row), each law listed even when nothing amends it."""
+    by_law = {r.law: r for r in result.by_law}
+    by = result.total.by
+    rows = tuple(by_law.get(slug) or empty_row("law", slug, by) for slug in laws)
+    return JustitiaTable(rows, result.period or result.total, from_year, to_year)

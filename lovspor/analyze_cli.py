@@ -23,6 +23,7 @@ from lovspor.failures import EXIT_PARTIAL
 out = Console()
 
 STATS_FORMAT = "lovspor.stats/1"
+JUSTITIA_FORMAT = "lovspor.justitia/1"
 CHANGES_FORMAT = "lovspor.changes/2"  # 2: the look ahead (unofficial rows), in-force window, provision
 
 
@@ -439,20 +440,25 @@ def stats_payload(result, by: str) -> dict[str, Any]:  # type: ignore[no-untyped
     }
 
 
-def export_stats(result, path: Path, by: str) -> None:  # type: ignore[no-untyped-def]
+def export_stats(  # type: ignore[no-untyped-def]
+    result, path: Path, by: str, rows: list[dict[str, Any]] | None = None,
+    fmt: str = STATS_FORMAT, extra: dict[str, Any] | None = None,
+) -> None:
     """CSV (``#`` header lines), Parquet (schema metadata) or Excel (a `rules` sheet): each
-    states the counting rules and the Lovspor version beside the numbers."""
+    states the counting rules and the Lovspor version beside the numbers. `rows` (the
+    Justitia table's) replace the stats rows when given."""
     import pandas as pd
 
     from lawdiff.stats import RULES, rows_as_dicts
     from lovspor.analyze import stats_frame
 
-    df = stats_frame(rows_as_dicts(result))
+    df = stats_frame(rows if rows is not None else rows_as_dicts(result))
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     head = {
         "lovspor_version": __version__,
-        "format": STATS_FORMAT,
+        "format": fmt,
         "by": by,
+        **(extra or {}),
         "generated": generated,
     }
     suffix = path.suffix.lower()
@@ -546,6 +552,86 @@ def stats_table(result: Any, by: str) -> tuple[Table, dict[str, str]]:
     return t, legend
 
 
+JUSTITIA_HEADERS = (
+    ("lov", "left"), ("ændr.\nlove", "right"), ("indl.\nlove", "right"),
+    ("§-rev\ninstr", "right"), ("§-rev\ndiff", "right"), ("i\nbegge", "right"),
+    ("kun\ninstr", "right"), ("kun\ndiff", "right"), ("§§ i\nkraft", "right"),
+)  # fmt: skip
+JUSTITIA_KEYS = (
+    "amending_acts_sections", "amending_acts", "paragraph_revisions_instructions",
+    "paragraph_revisions", "revisions_both", "revisions_instr_only", "revisions_diff_only",
+)  # fmt: skip
+
+
+def justitia_payload(table: Any, by: str) -> dict[str, Any]:
+    from lawdiff.stats import JUSTITIA_COLUMNS, RULES
+
+    rows = table.as_dicts()
+    codes = sorted({c for cs in JUSTITIA_COLUMNS.values() for c in cs})
+    return {
+        "format": JUSTITIA_FORMAT,
+        "lovspor_version": __version__,
+        "by": by,
+        "from_year": table.from_year,
+        "to_year": table.to_year,
+        "columns": {k: list(v) for k, v in JUSTITIA_COLUMNS.items()},
+        "rules": {c: RULES[c] for c in codes},
+        "laws": rows[:-1],
+        "total": rows[-1],
+        "laws_changed": table.laws_changed,
+        "sentence": table.sentence(),
+    }
+
+
+def justitia_output(table: Any, by: str) -> None:
+    """The Justitia table at 80 columns, the sentence, and each column's rules."""
+    from rich import box
+
+    from lawdiff.stats import JUSTITIA_COLUMNS, RULES
+
+    span = f"{table.from_year or '…'}–{table.to_year or '…'}"
+    t = Table(
+        title=f"Justitia-tabel {span}: katalogets love (år efter: {by})",
+        box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0),
+    )  # fmt: skip
+    for head, justify in JUSTITIA_HEADERS:
+        t.add_column(head, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    legend: dict[str, str] = {}
+    rows = table.as_dicts()
+    for i, d in enumerate(rows):
+        last = i == len(rows) - 1
+        name = "i alt" if last else d["law"]
+        label = short_law(name)
+        if label != name:
+            legend[label] = name
+        par = d["paragraphs_in_force"]
+        t.add_row(
+            label, *(str(d[k]) for k in JUSTITIA_KEYS), "" if par is None else str(par),
+            style="bold" if last else None, end_section=i == len(rows) - 2,
+        )  # fmt: skip
+    out.print(t)
+    for short, full in legend.items():
+        out.print(f"[dim]{short}[/] = {full}", highlight=False)
+    tot = table.total
+    out.print(
+        f"[bold]{tot.amending_acts_sections} ændringslove ændrede "
+        f"{tot.paragraph_revisions_instructions} §§ i {table.laws_changed} love[/] "
+        f"({span}; §§ fra ændringslovenes instruktioner, {tot.paragraph_revisions} fra "
+        f"diffs af gemte versioner)",
+        highlight=False,
+    )
+    out.print(table.sentence(), highlight=False)
+    names = dict(zip(JUSTITIA_KEYS, [h for h, _ in JUSTITIA_HEADERS[1:]], strict=False))
+    for key, codes in JUSTITIA_COLUMNS.items():
+        out.print(f"[bold]{names[key].replace(chr(10), ' ')}[/] = {' + '.join(codes)}",
+                  highlight=False)
+    out.print("§§ i kraft = in-force:snapshot (the law's last year in the period)",
+              highlight=False)
+    for code in sorted({c for cs in JUSTITIA_COLUMNS.values() for c in cs}
+                       | {"in-force:snapshot"}):
+        out.print(f"[bold]{code}[/]: {RULES[code]}", highlight=False)
+
+
 def stats(
     law: Annotated[
         list[str] | None,
@@ -567,6 +653,14 @@ def stats(
     export: Annotated[
         Path | None, typer.Option("--export", help="Write FILE.csv, .parquet or .xlsx.")
     ] = None,
+    justitia: Annotated[
+        bool,
+        typer.Option(
+            "--justitia",
+            help="One row per catalogue law (or --law) for the period --from-year..--to-year: "
+            "amending acts from the acts themselves, § revisions from instructions and diffs.",
+        ),
+    ] = False,
     db: DbOpt = None,
 ) -> None:
     """Change statistics per law and year, each count with its counting rule."""
@@ -577,6 +671,22 @@ def stats(
     if from_year is not None and to_year is not None and from_year > to_year:
         fail(f"--from-year {from_year} is after --to-year {to_year}")
     url = db_url(db, write=False)
+    if justitia:
+        from lawdiff.catalogue import CATALOGUE
+        from lawdiff.stats import justitia_table
+
+        slugs = list(law) if law else [e.slug for e in CATALOGUE]
+        res = statistics(url, laws=slugs, by=by, from_year=from_year, to_year=to_year)
+        table = justitia_table(res, slugs, from_year, to_year)
+        if export is not None:
+            export_stats(res, export, by, rows=table.as_dicts(), fmt=JUSTITIA_FORMAT,
+                         extra={"from_year": from_year, "to_year": to_year})  # fmt: skip
+            err.print(f"Skrev {export}")
+        if json_out:
+            dump_json(justitia_payload(table, by))
+            return
+        justitia_output(table, by)
+        return
     unknown = [slug for slug in law or () if not law_exists(url, slug)]
     if unknown:
         fail(
