@@ -15,7 +15,9 @@ first:
    quotes in its Ikraft notes: attributed to that act with confidence "sunset" (no item
    of an incorporated act made it; the Indledning does not list the act).
 
-A change no instruction explains stays unattributed, with the reason. A change that only
+A change no instruction explains stays unattributed, with the reason, unless it is the
+consolidation's own editing (see `_no_act_reason`: typos, placeholders, text left out, markup
+that moves words between stk.). A change that only
 renames a ministry, in a version that incorporates no act (or where no instruction touches it),
 is a re-publication after a change of ministries ("ressortændring"): reported as having no act
 behind it, never forced onto one.
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,10 +43,12 @@ from lawdiff.amend import (
     select_items,
 )
 from lawdiff.consolidate import (
-    REPEALED,
     apply_instructions,
+    editorial_kind,
     is_editorial,
     is_ministry_rename,
+    is_omitted,
+    is_placeholder,
     normalise,
 )
 from lawdiff.model import (
@@ -226,6 +231,7 @@ def attribute(
     touch = [(ins, _touch_keys(ins)) for it in items for ins in it.instructions]
     # each instruction's §§ once, not once per change × instruction
     touch_paras = [(ins, frozenset(k.split(",", 1)[0] for k in keys)) for ins, keys in touch]
+    markup = _markup_only(changes)
     out: list[AttributedChange] = []
     for ch in changes:
         atts: list[Attribution] = []
@@ -263,37 +269,8 @@ def attribute(
             )
         elif atts:
             out.append(AttributedChange(ch, _dedupe(atts), "attributed"))
-        elif is_ministry_rename(ch.old_text, ch.new_text):
-            out.append(
-                AttributedChange(
-                    ch,
-                    (),
-                    "no_act",
-                    "only words in or beside a ministry's title changed and no incorporated "
-                    "item touches this provision: a re-publication after a change of "
-                    "ministries, or the correction of such a renaming",
-                )
-            )
-        elif ch.kind is ChangeKind.AMENDED and is_editorial(ch.old_text, ch.new_text):
-            out.append(
-                AttributedChange(
-                    ch,
-                    (),
-                    "no_act",
-                    "an editorial correction (punctuation, case or typography) with no "
-                    "incorporated item behind it",
-                )
-            )
-        elif ch.kind is ChangeKind.INSERTED and normalise(ch.new_text) in ("", REPEALED):
-            out.append(
-                AttributedChange(
-                    ch,
-                    (),
-                    "no_act",
-                    "a placeholder '§ … (Ophævet)' the new version prints for a § repealed "
-                    "earlier; no incorporated item inserts it",
-                )
-            )
+        elif reason := _no_act_reason(ch, markup):
+            out.append(AttributedChange(ch, (), "no_act", reason))
         elif not incorporated:
             out.append(
                 AttributedChange(ch, (), "no_act", "the new version incorporates no amending act")
@@ -319,9 +296,101 @@ def attribute(
     return out
 
 
+_EDITORIAL = {
+    "ministry": (
+        "only words in or beside a ministry's title changed and no incorporated item touches "
+        "this provision: a re-publication after a change of ministries, or the correction of "
+        "such a renaming"
+    ),
+    "spelling": (
+        "an editorial correction (a typo or an inflection put right, a word split or joined) "
+        "with no incorporated item behind it"
+    ),
+    "punctuation": (
+        "an editorial correction (punctuation, case or typography) with no incorporated item "
+        "behind it"
+    ),
+}
+
+
+def _no_act_reason(ch: ProvisionChange, markup: set[str]) -> str | None:
+    """Why a change no incorporated item explains has no act behind it, if it has none:
+    the consolidation's own editing, which an act never orders."""
+    old, new = ch.old_text, ch.new_text
+    if (is_placeholder(old) or not normalise(old)) and (is_placeholder(new) or not normalise(new)):
+        if ch.kind is ChangeKind.INSERTED:
+            return (
+                "a placeholder '§ … (Ophævet)' the new version prints for a § repealed "
+                "earlier; no incorporated item inserts it"
+            )
+        if is_placeholder(old) or is_placeholder(new):
+            return (
+                "the placeholder of a provision repealed or left out earlier, printed anew "
+                "or dropped; no law text changed"
+            )
+    if _is_markup(ch, markup):
+        return (
+            "the §'s words are unchanged: only how the XML divides them into stk., nr. and "
+            "litra differs (markup, not law)"
+        )
+    if normalise(old) and is_omitted(new):
+        return (
+            "left out of the consolidated text ('(Udeladt)'): a spent in-force or "
+            "transitional rule or an amendment of another law, which the ministry omits; "
+            "no incorporated item repeals it"
+        )
+    if (kind := editorial_kind(old, new)) is not None:
+        return _EDITORIAL[kind]
+    return None
+
+
+def _prefixes(key: str) -> list[str]:
+    parts = key.split(", ")
+    return [", ".join(parts[: n + 1]) for n in range(len(parts))]
+
+
+def _is_markup(ch: ProvisionChange, markup: set[str]) -> bool:
+    keys = [k for k in (ch.old_key, ch.new_key) if k]
+    return bool(keys) and any(
+        all(k == p or k.startswith(p + ", ") for k in keys) for p in _prefixes(keys[0])
+        if p in markup
+    )
+
+
+def _markup_only(changes: Sequence[ProvisionChange]) -> set[str]:
+    """The provisions (a §, a stk., a nr. …) whose changes only move words between the
+    provisions under them: the words the changes remove are exactly the words they add
+    (unchanged provisions cancel out), as when one version's XML puts a list's closing
+    sentence in its stk. and the next one in a stk. of its own, or prints a list as one
+    text. At least two changes: one text with its words reordered says something new."""
+    removed: dict[str, Counter[str]] = {}
+    added: dict[str, Counter[str]] = {}
+    count: Counter[str] = Counter()
+    for ch in changes:
+        seen: set[str] = set()
+        if ch.old_key:
+            words = _WORD.findall(normalise(ch.old_text).lower())
+            for p in _prefixes(ch.old_key):
+                removed.setdefault(p, Counter()).update(words)
+                seen.add(p)
+        if ch.new_key:
+            words = _WORD.findall(normalise(ch.new_text).lower())
+            for p in _prefixes(ch.new_key):
+                added.setdefault(p, Counter()).update(words)
+                seen.add(p)
+        count.update(seen)
+    return {
+        p for p, n in count.items()
+        if n >= 2 and removed.get(p) and removed.get(p) == added.get(p)
+    }
+
+
+_WORD = re.compile(r"\w+")
+
+
 def _sunset_for(ch: ProvisionChange, sunsets: Sequence[Sunset]) -> Sunset | None:
     """The sunset clause behind a repeal ("(Ophævet)" or the provision gone)."""
-    repealed = ch.kind is ChangeKind.REPEALED or normalise(ch.new_text) in ("", REPEALED)
+    repealed = ch.kind is ChangeKind.REPEALED or not normalise(ch.new_text) or is_placeholder(ch.new_text)
     key = ch.old_key or ch.new_key
     if not repealed or not key or ch.kind is ChangeKind.INSERTED:
         return None

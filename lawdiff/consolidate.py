@@ -29,8 +29,11 @@ __all__ = [
     "ProvisionCheck",
     "apply_instructions",
     "check_against",
+    "editorial_kind",
     "is_editorial",
     "is_ministry_rename",
+    "is_omitted",
+    "is_placeholder",
     "normalise",
 ]
 
@@ -766,24 +769,134 @@ _MINISTRY = re.compile(r"minist|styrelse", re.IGNORECASE)
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+def _edit_groups(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int, int]]:
+    """The word edits from ``a`` to ``b``, those fewer than four equal words apart joined:
+    one renamed title is one edit ("videnskab, teknologi og udvikling" → "forskning,
+    innovation og videregående uddannelser" is two opcodes around an unchanged "og")."""
+    groups: list[list[int]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if groups and i1 - groups[-1][1] < 4:
+            groups[-1][1], groups[-1][3] = i2, j2
+        else:
+            groups.append([i1, i2, j1, j2])
+    return [(g[0], g[1], g[2], g[3]) for g in groups]
+
+
+def _near_ministry(a: Sequence[str], b: Sequence[str], g: tuple[int, int, int, int]) -> bool:
+    i1, i2, j1, j2 = g
+    # a title spans several words: "Social-, børne- og integrationsministeren"
+    window = " ".join([*a[max(0, i1 - 4) : i2 + 4], *b[max(0, j1 - 4) : j2 + 4]])
+    return bool(_MINISTRY.search(window))
+
+
 def is_ministry_rename(old: str, new: str) -> bool:
     """True if every edit from ``old`` to ``new`` replaces words in or beside a ministry
     title ("Ministeren for børn, …" → "Social- og indenrigsministeren"; also the later
     removal of a word such a renaming left behind: "indenrigsministeren forhold fastsætter")."""
     a, b = normalise(old).split(), normalise(new).split()
-    ops = [
-        op
-        for op in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
-        if op[0] != "equal"
-    ]
-    if not ops:
+    groups = _edit_groups(a, b)
+    return bool(groups) and all(_near_ministry(a, b, g) for g in groups)
+
+
+def _bare(words: Sequence[str]) -> str:
+    return _NON_WORD.sub("", "".join(words)).lower()
+
+
+def _edits(x: str, y: str, limit: int) -> int:
+    """Optimal-string-alignment distance of two words, cut at ``limit`` + 1."""
+    if abs(len(x) - len(y)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(y) + 1))
+    for i in range(1, len(x) + 1):
+        cur = [i] + [0] * len(y)
+        for j in range(1, len(y) + 1):
+            cost = x[i - 1] != y[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and x[i - 1] == y[j - 2] and x[i - 2] == y[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _is_spelling(a: Sequence[str], b: Sequence[str]) -> bool:
+    """One word for one word, a typo or an inflection put right ("særlig hjemlet" →
+    "særligt hjemlet", "tilbudet" → "tilbuddet", "retplejes" → "retsplejes"), or one word
+    split or joined ("udover" → "ud over"). Never a change of a number or a short word
+    ("6" → "7", "for" → "på"): those change the law."""
+    x, y = _bare(a), _bare(b)
+    if x == y:
+        return bool(x) or not (a or b)
+    if len(a) != 1 or len(b) != 1 or any(c.isdigit() for c in x + y):
         return False
-    for _, i1, i2, j1, j2 in ops:
-        # a title spans several words: "Social-, børne- og integrationsministeren"
-        window = " ".join(a[max(0, i1 - 4) : i2 + 4] + b[max(0, j1 - 4) : j2 + 4])
-        if not _MINISTRY.search(window):
-            return False
-    return True
+    if min(len(x), len(y)) < 4:
+        return False
+    return _edits(x, y, 2) <= min(2, max(len(x), len(y)) // 4)
+
+
+def editorial_kind(old: str, new: str) -> str | None:
+    """How a text changed when no act changed it, or None when it says something new.
+
+    "ministry" (words in or beside a ministry's title: a ressortændring), "spelling" (a
+    typo or an inflection put right, a word split or joined), "punctuation" (punctuation,
+    case or spacing only). Each word edit must be one of these; the most telling is
+    returned. Both texts must be there: a new or repealed provision is never editorial.
+    """
+    a, b = normalise(old).split(), normalise(new).split()
+    if not a or not b:
+        return None
+    groups = _edit_groups(a, b)
+    if not groups:
+        return "punctuation" if old != new else None
+    kinds: set[str] = set()
+    for g in groups:
+        i1, i2, j1, j2 = g
+        if _bare(a[i1:i2]) == _bare(b[j1:j2]):
+            kinds.add("punctuation" if i2 - i1 == j2 - j1 else "spelling")
+        elif _near_ministry(a, b, g):
+            kinds.add("ministry")
+        elif i2 - i1 <= 3 and j2 - j1 <= 3 and _spelling_run(a[i1:i2], b[j1:j2]):
+            kinds.add("spelling")
+        else:
+            return None
+    return next(k for k in ("ministry", "spelling", "punctuation") if k in kinds)
+
+
+def _spelling_run(a: Sequence[str], b: Sequence[str]) -> bool:
+    """A short edit run whose words correct each other's spelling one by one (or as a
+    split/join of the whole run)."""
+    if _is_spelling(a, b):
+        return True
+    if len(a) != len(b):
+        return False
+    return all(_is_spelling([x], [y]) for x, y in zip(a, b, strict=True))
+
+
+_PLACEHOLDER = re.compile(
+    r"^[\s.()]*(?:ophævet|ophæves|udgået|udgår|udeladt|udelades)[\s.()]*$", re.IGNORECASE
+)
+_OMITTED = re.compile(
+    r"^[\s.()]*(?:udeladt|udelades)[\s.()]*$|^\(\s*(?:vedrører|angår|indeholder)\b[^()]{0,300}"
+    r"\budelad(?:t|es)\s*\)\.?$",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder(text: str) -> bool:
+    """What a consolidated version prints where a provision was repealed or left out:
+    "(Ophævet)", "Ophævet.", ". (ophævet)", "(Ophæves).", "(Udeladt)", "(Vedrører ændringer
+    i anden lovgivning; udeladt)". No law text."""
+    t = normalise(text)
+    return bool(_PLACEHOLDER.match(t) or _OMITTED.match(t))
+
+
+def is_omitted(text: str) -> bool:
+    """A placeholder for text the consolidation left out ("(Udeladt)", "(Vedrører ændringer i
+    anden lovgivning; udeladt)"): spent in-force or transitional rules, amendments of other
+    laws. Left out by the ministry, not repealed by an act."""
+    return bool(_OMITTED.match(normalise(text)))
 
 
 def rename_mapping(pairs: Iterable[tuple[str, str]], least: int = 2) -> dict[str, str]:

@@ -47,6 +47,7 @@ ACT = AmendingAct(
     (),
 )
 REF = ActRef("lov", 647, dt.date(2016, 6, 8), "lta/2016/647", "lov nr. 647 af 8. juni 2016")
+ACTS = [(REF, ACT)]  # its items touch §§ 5, 9 and 67 only
 
 
 def ch(kind: ChangeKind, key: str, old: str = "x a", new: str = "x b") -> ProvisionChange:
@@ -140,3 +141,93 @@ def test_sunset_clause_in_the_ikraft_notes() -> None:
         ("lta/2006/1540", "ikraft", None, "sunset")
     ]
     assert b.status == "no_act" and not b.attributions  # a sunset explains repeals only
+
+
+# --- the consolidation's own editing (issue #12 item 4) -------------------------------------
+
+
+def test_editorial_kinds_on_real_texts() -> None:
+    from lawdiff.consolidate import editorial_kind
+
+    # straffeloven, LBK 2010/1235 → 2011/1062, § 19, stk. 1 (no act names it)
+    old = "Uagtsomhed straffes … kun, når det er særlig hjemlet."
+    assert editorial_kind(old, old.replace("særlig", "særligt")) == "spelling"
+    # lov om produktionsskoler, LBK 2010/887 → 2011/688, § 2, stk. 2
+    assert editorial_kind("tilbudet omfatter", "tilbuddet omfatter") == "spelling"
+    # lov om investeringsforeninger m.v., LBK 2012/935 → 2013/333, § 5, stk. 1 (in part)
+    assert editorial_kind("udover de i stk. 1", "ud over de i stk. 1") == "spelling"
+    # lov om offentlige forskningsinstitutioners kommercielle aktiviteter, § 4, stk. 9: a
+    # six-word title renamed around an unchanged "og"
+    assert (
+        editorial_kind(
+            "Ministeren for videnskab, teknologi og udvikling kan med de bevilgende",
+            "Ministeren for forskning, innovation og videregående uddannelser kan med de "
+            "bevilgende",
+        )
+        == "ministry"
+    )
+    # changes of the law itself are never editorial
+    assert editorial_kind("senest 5 dage efter", "senest 5 arbejdsdage efter") is None
+    assert editorial_kind("jf. stk. 6", "jf. stk. 7") is None
+    assert editorial_kind("regler for betalingen", "regler på betalingen") is None
+    assert editorial_kind("stk.76. gælder", "stk.7. gælder") is None  # a number
+    assert editorial_kind("", "Social- og integrationsministeren fastsætter regler.") is None
+
+
+def test_placeholders_and_omitted_text() -> None:
+    from lawdiff.consolidate import is_omitted, is_placeholder
+
+    for text in ("Ophævet.", "(Ophævet)", ". (ophævet)", "(Ophæves).", "(Udeladt)",
+                 "(Udelades)", "(Vedrører ændringer i anden lovgivning; udeladt)"):
+        assert is_placeholder(text), text
+    assert is_omitted("(Udeladt)") and not is_omitted("(Ophævet)")
+    assert not is_placeholder("Ophævet ved lov nr. 1 af 1. januar 2010 er § 3.")
+
+
+def test_new_provision_naming_a_minister_is_not_a_rename() -> None:
+    """Before: any inserted stk. near the word "minister" passed as a ministry rename."""
+    (a,) = attribute(
+        [ch(ChangeKind.INSERTED, "§ 2, stk. 3", "", "Socialministeren fastsætter regler.")],
+        [],
+        law_title=TITLE,
+    )
+    assert a.status == "no_act" and "incorporates no amending act" in a.reason
+    (b,) = attribute(
+        [ch(ChangeKind.INSERTED, "§ 2, stk. 3", "", "Socialministeren fastsætter regler.")],
+        ACTS,
+        law_title=TITLE,
+    )
+    assert b.status == "unattributed"
+
+
+def test_placeholder_reprinted_and_text_left_out() -> None:
+    # barselloven, LBK 2012/1070 → 2013/872, § 43, stk. 1: "Ophævet." → "(Ophævet)"
+    (a,) = attribute([ch(ChangeKind.REPEALED, "§ 43, stk. 1", "Ophævet.", "(Ophævet)")], ACTS,
+                     law_title=TITLE)
+    assert a.status == "no_act" and "placeholder" in a.reason
+    # gymnasieloven, LBK 2010/860 → 2013/1076, § 48, stk. 3: a spent in-force rule left out
+    (b,) = attribute(
+        [ch(ChangeKind.AMENDED, "§ 48, stk. 3",
+            "Lovens kapitel 2 om optagelse træder i kraft den 1. januar 2005.", "(Udeladt)")],
+        ACTS,
+        law_title=TITLE,
+    )
+    assert b.status == "no_act" and "left out" in b.reason
+
+
+def test_markup_only_moves_are_not_law_changes(lta_corpus) -> None:  # type: ignore[no-untyped-def]
+    """kursgevinstloven LBK 2012/1121 → 2013/1113: § 4, stk. 2's list and its closing
+    sentence are split over two <Stk> in one version and one in the other; the words of § 4
+    are the same, no act touches § 4."""
+    from lawdiff.diff import diff_versions
+    from lawdiff.parse import parse_document
+
+    old_p, new_p = lta_corpus("lta/2012/1121", "lta/2013/1113")
+    old = parse_document(old_p.read_bytes(), "lta/2012/1121")
+    new = parse_document(new_p.read_bytes(), "lta/2013/1113")
+    changes = [c for c in diff_versions(old.provisions, new.provisions)
+               if c.key.startswith("§ 4,")]
+    assert len(changes) >= 5
+    res = attribute(changes, ACTS, law_title=TITLE)
+    assert {a.status for a in res} == {"no_act"}
+    assert all("markup" in a.reason for a in res)
