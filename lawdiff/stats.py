@@ -40,7 +40,8 @@ RULES: dict[str, str] = {
         "Distinct amending acts (by ELI) with at least one section that amends the law (the "
         "section's 'I lov om …' resolved to the law, as stored per act section), whether or "
         "not any consolidated version of the law is stored. Every stored document with such a "
-        "section counts, a main act whose closing §§ amend the law too. Year: the act's "
+        "section counts, a main act whose closing §§ amend the law too (as far as the parser "
+        "found its amending sections). Year: the act's "
         "signing date (by signed); by in-force: the earliest in-force date of the act's items "
         "for the law, else 'unknown'."
     ),
@@ -84,7 +85,7 @@ RULES: dict[str, str] = {
         "act that amends the law, consolidated yet or not. Headings, chapters and annexes are "
         "not §§; an item 'overalt i loven' counts once as '(hele loven)'. Year: the act's "
         "signing date (by signed) or the item's in-force date (by in-force; 'unknown' when "
-        "the minister fixes it)."
+        "the act leaves it to the minister or to publication, or it was not read)."
     ),
     # numbered items
     "items:intro": (
@@ -122,7 +123,8 @@ RULES: dict[str, str] = {
     "cmp:both": (
         "Distinct (amending act, §) counted both from the act's instructions "
         "(revisions:instructions) and from the diffs attributed to that act "
-        "(revisions:exact or revisions:act×§), in the same law and year."
+        "(revisions:exact or revisions:act×§), in the same law (and, in a law × year row, "
+        "the same year)."
     ),
     "cmp:instr-not-consolidated": (
         "Counted from instructions only: the act is named as incorporated by no stored "

@@ -436,6 +436,8 @@ def stats_payload(result, by: str) -> dict[str, Any]:  # type: ignore[no-untyped
         "rules": dict(RULES),
         "rows": [r.as_dict() for r in result.rows],
         "by_year": [r.as_dict() for r in result.by_year],
+        "by_law": [r.as_dict() for r in result.by_law],
+        "period": result.period.as_dict() if result.period else None,
         "total": result.total.as_dict(),
     }
 
