@@ -585,7 +585,7 @@ def justitia_payload(table: Any, by: str) -> dict[str, Any]:
     }
 
 
-def justitia_output(table: Any, by: str) -> None:
+def justitia_output(table: Any, by: str, which: str = "katalogets love") -> None:
     """The Justitia table at 80 columns, the sentence, and each column's rules."""
     from rich import box
 
@@ -593,7 +593,7 @@ def justitia_output(table: Any, by: str) -> None:
 
     span = f"{table.from_year or '…'}–{table.to_year or '…'}"
     t = Table(
-        title=f"Justitia-tabel {span}: katalogets love (år efter: {by})",
+        title=f"Justitia-tabel {span}: {which} (år efter: {by})",
         box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0),
     )  # fmt: skip
     for head, justify in JUSTITIA_HEADERS:
@@ -673,6 +673,17 @@ def stats(
     if from_year is not None and to_year is not None and from_year > to_year:
         fail(f"--from-year {from_year} is after --to-year {to_year}")
     url = db_url(db, write=False)
+    from lawdiff.catalogue import by_slug
+
+    # the Justitia table lists a catalogue law even when the database holds nothing of it
+    unknown = [
+        slug for slug in law or ()
+        if not law_exists(url, slug) and not (justitia and by_slug(slug))
+    ]  # fmt: skip
+    if unknown:
+        fail(
+            f"--law: ukendt lov / unknown law {', '.join(map(repr, unknown))} (see `lovspor laws`)"
+        )
     if justitia:
         from lawdiff.catalogue import CATALOGUE
         from lawdiff.stats import justitia_table
@@ -687,13 +698,8 @@ def stats(
         if json_out:
             dump_json(justitia_payload(table, by))
             return
-        justitia_output(table, by)
+        justitia_output(table, by, "valgte love" if law else "katalogets love")
         return
-    unknown = [slug for slug in law or () if not law_exists(url, slug)]
-    if unknown:
-        fail(
-            f"--law: ukendt lov / unknown law {', '.join(map(repr, unknown))} (see `lovspor laws`)"
-        )
     result = statistics(
         url,
         laws=law or None,

@@ -201,3 +201,18 @@ def test_justitia_command_table_json_and_csv(db: str, hand, tmp_path: Path) -> N
     df = pd.read_csv(f, comment="#")
     assert len(df) == len(SLUGS) + 1
     assert int(df.iloc[-1]["amending_acts_sections"]) == n_acts
+
+
+def test_justitia_for_chosen_laws_and_an_unknown_one(db: str) -> None:
+    app = typer.Typer()
+    app.command("stats")(stats_cmd)
+    app.command("noop")(lambda: None)
+    base = ["stats", "--justitia", "--from-year", str(FROM), "--to-year", str(TO), "--db", db]
+    r = CliRunner().invoke(app, [*base, "--law", "aktivloven", "--law", "serviceloven", "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert [x["law"] for x in doc["laws"]] == ["aktivloven", "serviceloven"]
+    assert doc["total"]["amending_acts_sections"] <= sum(
+        x["amending_acts_sections"] for x in doc["laws"])  # an act of both laws counts once
+    bad = CliRunner().invoke(app, [*base, "--law", "ingen-saadan-lov"])
+    assert bad.exit_code != 0 and "ingen-saadan-lov" in bad.output
