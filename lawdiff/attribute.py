@@ -64,12 +64,15 @@ from lawdiff.numbers import NumberError
 from lawdiff.refs import normalize_law_title
 
 __all__ = [
+    "ActRepeal",
     "AttributedChange",
     "Sunset",
+    "act_repeals",
     "attribute",
     "coverage",
     "is_editorial",
     "is_ministry_rename",
+    "repeals_for",
     "sunset_clauses",
 ]
 
@@ -139,6 +142,86 @@ def sunset_clauses(
             keys = tuple(dict.fromkeys(t.key for t in targets if t.kind is TargetKind.PROVISION))
             out.append(Sunset(eli, label, keys, date, sentence.strip()))
     return tuple(out)
+
+
+_ACT_REPEAL = re.compile(
+    r"(?P<keys>§§?\s*\d[^»«]*?)\s+i\s+(?P<law>(?:lov|lovbekendtgørelse)\b[^»«]*?),?\s+"
+    r"(?:ophæves|ophører\s+med\s+at\s+gælde|bortfalder)\s+(?:den|pr\.)\s+" + _DATE,
+    re.IGNORECASE,
+)
+_CITED = re.compile(r"\b(?:lov|lovbekendtgørelse)\s+nr\.\s*(\d+)\s+af\s+" + _DATE, re.IGNORECASE)
+_LAW_TITLE = re.compile(r"\b(lov\s+om\s.+?)(?:,\s*(?:jf|som)\b.*)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ActRepeal:
+    """A repeal of another law's §§ on a fixed date, in an act's own provisions: "§§ 2-7,
+    11 og 12 i lov nr. 1594 af 22. december 2010 om etablering af … ophæves den 1.
+    oktober 2012" (lov nr. 324/2012 § 33, stk. 3). The law is named by the version cited
+    (``law_elis``) or by its title."""
+
+    sunset: Sunset
+    law_elis: tuple[str, ...]
+    law_title: str | None
+
+
+def act_repeals(
+    provisions: Sequence[Provision], act_eli: str, act_label: str
+) -> tuple[ActRepeal, ...]:
+    """Every dated repeal of another law's §§ in an act: a main act that replaces a law
+    often repeals the old one's §§ from its in-force chapter, an amending act its own new
+    §§ when they are temporary. (The act's own §§, "denne lovs § 3", are not another law's.)
+    """
+    out: list[ActRepeal] = []
+    for p in provisions:
+        if not re.search(r"ophæves|ophører|bortfalder", p.text):
+            continue
+        for sentence in _NOTE_SENTENCE.split(p.text):
+            if not (m := _ACT_REPEAL.search(sentence)):
+                continue
+            date = _date(*m.groups()[-3:])
+            try:
+                targets = parse_targets(m.group("keys"))
+            except NumberError:
+                continue
+            keys = tuple(
+                dict.fromkeys(t.key for t in targets or () if t.kind is TargetKind.PROVISION)
+            )
+            if date is None or not keys:
+                continue
+            law = m.group("law")
+            elis = tuple(
+                f"lta/{d.year}/{c.group(1)}"
+                for c in _CITED.finditer(law)
+                if (d := _date(*c.groups()[-3:])) is not None
+            )
+            title_part = _CITED.sub("lov", law, count=1) if law.lower().startswith("lov nr") else law
+            tm = _LAW_TITLE.search(title_part)
+            title = normalize_law_title(tm.group(1)) if tm else None
+            out.append(
+                ActRepeal(Sunset(act_eli, act_label, keys, date, sentence.strip()), elis, title)
+            )
+    return tuple(out)
+
+
+def repeals_for(
+    repeals: Sequence[ActRepeal],
+    law_title: str | None,
+    law_elis: Sequence[str],
+    until: dt.date | None,
+    after: dt.date | None = None,
+) -> tuple[Sunset, ...]:
+    """The repeals of ``repeals`` that concern this law (a version of it cited, or its
+    title) and fall in (``after``, ``until``]."""
+    want = normalize_law_title(law_title) if law_title else None
+    elis = set(law_elis)
+    return tuple(
+        r.sunset
+        for r in repeals
+        if (set(r.law_elis) & elis or (want is not None and r.law_title == want))
+        and (until is None or r.sunset.date <= until)
+        and (after is None or r.sunset.date > after)
+    )
 
 
 def _date(day: str, month: str, year: str) -> dt.date | None:

@@ -51,7 +51,15 @@ from lawdiff.amend import (
     parse_amending_act,
     select_items,
 )
-from lawdiff.attribute import AttributedChange, Sunset, attribute, sunset_clauses
+from lawdiff.attribute import (
+    ActRepeal,
+    AttributedChange,
+    Sunset,
+    act_repeals,
+    attribute,
+    repeals_for,
+    sunset_clauses,
+)
 from lawdiff.consolidate import apply_instructions, check_against, normalise
 from lawdiff.lookahead import PendingItem, changes_ahead, in_window
 from lawdiff.model import (
@@ -129,7 +137,15 @@ class ActCache:
 
     def __init__(self, size: int = 256) -> None:
         self._acts: OrderedDict[str, AmendingAct | None] = OrderedDict()
+        self._repeals: OrderedDict[str, tuple[ActRepeal, ...]] = OrderedDict()
         self.size = size
+
+    def repeals(self, session: Session, act: StoredAct) -> tuple[ActRepeal, ...]:
+        """The act's dated repeals of other laws' §§ (`lawdiff.attribute.act_repeals`),
+        main acts' included: "§§ 2-7 i lov nr. 1594 af … ophæves den 1. oktober 2012"."""
+        if act.eli not in self._repeals:
+            self.get(session, act)
+        return self._repeals.get(act.eli, ())
 
     def get(self, session: Session, act: StoredAct) -> AmendingAct | None:
         if act.eli in self._acts:
@@ -142,8 +158,19 @@ class ActCache:
             doc = None
         parsed = parse_amending_act(doc) if doc and doc.amending_sections else None
         self._acts[act.eli] = parsed
+        self._repeals[act.eli] = (
+            act_repeals(
+                (*doc.provisions, *doc.in_force),
+                act.eli,
+                act_label(ActRef("lov", doc.meta.number, doc.meta.signed, act.eli, "")),
+            )
+            if doc
+            else ()
+        )
         if len(self._acts) > self.size:
             self._acts.popitem(last=False)
+        if len(self._repeals) > self.size:
+            self._repeals.popitem(last=False)
         return parsed
 
 
@@ -444,6 +471,48 @@ def _sunsets(session: Session, pair: PairRef, law_title: str | None) -> tuple[Su
     return sunset_clauses(prev.blocks, law_title, old_signed, new_signed)
 
 
+def _act_lapses(
+    session: Session,
+    pair: PairRef,
+    acts: dict[str, StoredAct],
+    cache_: ActCache,
+    law_title: str | None,
+    named: Sequence[ActRef],
+) -> tuple[Sunset, ...]:
+    """Repeals of this law's §§ that stored acts fix in their own provisions: the acts the
+    new version's Indledning names (a main act replacing the law repeals the old one's §§
+    from its in-force chapter) with a date up to the new version, and the earlier acts
+    amending the law with a date between the two versions (a temporary § lapses)."""
+    versions = dict(
+        session.execute(
+            select(Document.eli, Version.signed)
+            .join(Version, Version.document_id == Document.id)
+            .where(Version.law_id == pair.law_id)
+        ).all()
+    )
+    old_signed, new_signed = versions.get(pair.old_eli), versions.get(pair.new_eli)
+    if new_signed is None:
+        return ()
+    amending = set(
+        session.scalars(
+            select(Document.eli)
+            .join(DocumentSection, DocumentSection.document_id == Document.id)
+            .where(DocumentSection.law_slug == pair.law)
+        )
+    )
+    named_elis = {r.eli for r in named}
+    out: list[Sunset] = []
+    for eli in sorted((named_elis | amending) & acts.keys()):
+        act = acts[eli]
+        if act.signed is not None and act.signed > new_signed:
+            continue
+        after = None if eli in named_elis else old_signed
+        out.extend(
+            repeals_for(cache_.repeals(session, act), law_title, list(versions), new_signed, after)
+        )
+    return tuple(out)
+
+
 def for_law(
     session: Session, act: AmendingAct, document_id: int, slug: str, law_title: str | None
 ) -> AmendingAct:
@@ -494,7 +563,10 @@ def attribute_pair(
         base=base,
         law_title=law_title,
         not_incorporated=intro.not_incorporated if intro else (),
-        sunsets=_sunsets(session, pair, law_title),
+        sunsets=(
+            *_sunsets(session, pair, law_title),
+            *_act_lapses(session, pair, acts, cache_, law_title, named),
+        ),
     )
     res = _with_missing(res, intro, missing)
     session.execute(

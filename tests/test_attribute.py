@@ -231,3 +231,39 @@ def test_markup_only_moves_are_not_law_changes(lta_corpus) -> None:  # type: ign
     res = attribute(changes, ACTS, law_title=TITLE)
     assert {a.status for a in res} == {"no_act"}
     assert all("markup" in a.reason for a in res)
+
+
+def test_a_main_act_repeals_the_old_laws_paragraphs(lta_corpus) -> None:  # type: ignore[no-untyped-def]
+    """LBK 2013/334 (lov om etablering af den selvejende institution Udbetaling Danmark)
+    incorporates "§ 33 i lov nr. 324 af 11. april 2012": the new main act lov om Udbetaling
+    Danmark, whose in-force § says "§§ 2-7, 11 og 12 i lov nr. 1594 af 22. december 2010 om
+    etablering af … ophæves den 1. oktober 2012" and "§ 15 i lov nr. 1594 … ophæves den 15.
+    april 2012" (its §§ amend no law item by item)."""
+    from lawdiff.attribute import act_repeals, repeals_for
+    from lawdiff.diff import diff_versions
+    from lawdiff.parse import parse_document
+
+    old_p, new_p, act_p = lta_corpus("lta/2010/1594", "lta/2013/334", "lta/2012/324")
+    old = parse_document(old_p.read_bytes(), "lta/2010/1594")
+    new = parse_document(new_p.read_bytes(), "lta/2013/334")
+    act = parse_document(act_p.read_bytes(), "lta/2012/324")
+    assert not act.amending_sections
+    repeals = act_repeals(act.provisions, "lta/2012/324", "lov nr. 324 af 11. april 2012")
+    assert [(r.sunset.keys, r.sunset.date, r.law_elis) for r in repeals] == [
+        (("§ 2", "§ 3", "§ 4", "§ 5", "§ 6", "§ 7", "§ 11", "§ 12"), dt.date(2012, 10, 1),
+         ("lta/2010/1594",)),
+        (("§ 15",), dt.date(2012, 4, 15), ("lta/2010/1594",)),
+    ]
+    title = "lov om etablering af den selvejende institution udbetaling danmark"
+    # by the cited version, and by the title alone
+    assert repeals_for(repeals, None, ["lta/2010/1594"], new.meta.signed)
+    assert repeals_for(repeals, title, [], new.meta.signed)
+    assert not repeals_for(repeals, "lov om social service", ["lta/2016/1270"], new.meta.signed)
+    sunsets = repeals_for(repeals, title, ["lta/2010/1594"], new.meta.signed)
+    changes = diff_versions(old.provisions, new.provisions)
+    res = attribute(changes, [], law_title=title, sunsets=sunsets)
+    gone = [a for a in res if a.change.kind is ChangeKind.REPEALED
+            and a.change.key.split(",")[0] in ("§ 4", "§ 5", "§ 12", "§ 15")]
+    assert len(gone) >= 10
+    assert all(a.status == "attributed" and a.attributions[0].act_eli == "lta/2012/324"
+               and a.attributions[0].confidence == "sunset" for a in gone)
