@@ -43,26 +43,27 @@ MONTHS = {
 _DATE = re.compile(r"(\d{1,2})\.?\s*(" + "|".join(MONTHS) + r")\s+(\d{4})", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<!jf)(?<!stk)(?<!nr)(?<!pkt)(?<!\bm\.v)\.\s+(?=[A-ZÆØÅ§])")
 _IN_FORCE = re.compile(
-    r"træder\s+i\s+kraft|sættes\s+i\s+kraft|ikrafttrædelsestidspunkt|tidspunktet\s+for\s+(?:lovens\s+)?ikrafttræden",
+    r"træder\s+i\s+kraft|sættes\s+i\s+kraft|ikrafttrædelsestidspunkt|"
+    r"tidspunktet\s+for\s+(?:lovens\s+)?ikrafttræd(?:en|elsen)\b",
     re.IGNORECASE,
 )
 _MINISTERIAL = re.compile(
     r"fastsætter\s+(?:tidspunktet\s+for\s+)?(?:lovens\s+)?ikrafttræd|fastsætter\s+tidspunktet|"
-    r"tidspunktet\s+for\s+(?:lovens\s+)?ikrafttræden|sætter\s+.{0,80}\s+i\s+kraft",
+    r"tidspunktet\s+for\s+(?:lovens\s+)?ikrafttræd(?:en|elsen)\b|sætter\s+.{0,80}\s+i\s+kraft",
     re.IGNORECASE,
 )
 _PUBLICATION = re.compile(r"dagen\s+efter\s+(?:bekendtgørelsen|offentliggørelsen)", re.IGNORECASE)
 _WHOLE = re.compile(r"^\s*(?:Loven|Denne\s+lov|Lovens\s+ikrafttræden)\b(?!s\s+§)", re.IGNORECASE)
 _ITEMS_AFTER = re.compile(
-    r"(?:denne\s+lovs|lovens|ved)\s+(?P<list>§\s*\d+(?:\s*,\s*nr\.\s*[\d\s,og\-–]+?)?"
-    r"(?:\s*,?\s*(?:og|samt)\s+§\s*\d+(?:\s*,\s*nr\.\s*[\d\s,og\-–]+?)?)*)(?=\s*,?\s*(?:træder|og\s+§\s*\d+\s+i\b|i\s|samt|$|,|\.))",
+    r"(?:\bdenne\s+lovs|\blovens|\bved)\s+(?P<list>§\s*\d+(?:\s*,\s*nr\.\s*\d+(?:\s*(?:,|og|-|–)\s*\d+)*)?"
+    r"(?:\s*,?\s*(?:og|samt)\s+§\s*\d+(?:\s*,\s*nr\.\s*\d+(?:\s*(?:,|og|-|–)\s*\d+)*)?)*)(?=\s*,?\s*(?:træder|og\s+§\s*\d+\s+i\b|i\s|samt|$|,|\.))",
     re.IGNORECASE,
 )
 _ITEMS_START = re.compile(
-    r"^\s*(?P<list>§\s*\d+(?:\s*,\s*nr\.\s*[\d\s,og\-–]+?)?(?:\s*,?\s*(?:og|samt)\s+§\s*\d+(?:\s*,\s*nr\.\s*[\d\s,og\-–]+?)?)*)\s*,?\s*(?:træder|sættes|sættes)",
+    r"^\s*(?P<list>§\s*\d+(?:\s*,\s*nr\.\s*\d+(?:\s*(?:,|og|-|–)\s*\d+)*)?(?:\s*,?\s*(?:og|samt)\s+§\s*\d+(?:\s*,\s*nr\.\s*\d+(?:\s*(?:,|og|-|–)\s*\d+)*)?)*)\s*,?\s*(?:træder|sættes|sættes)",
     re.IGNORECASE,
 )
-_ONE_ITEMREF = re.compile(r"§\s*(\d+)(?:\s*,\s*nr\.\s*([\d\s,og\-–]+))?", re.IGNORECASE)
+_ONE_ITEMREF = re.compile(r"§\s*(\d+)(?:\s*,\s*nr\.\s*(\d+(?:\s*(?:,|og|-|–)\s*\d+)*))?", re.IGNORECASE)
 
 
 def _item_refs(text: str) -> list[tuple[str, tuple[int, ...]]]:
