@@ -315,6 +315,7 @@ def attribute(
     # each instruction's §§ once, not once per change × instruction
     touch_paras = [(ins, frozenset(k.split(",", 1)[0] for k in keys)) for ins, keys in touch]
     markup = _markup_only(changes)
+    left_out = _left_out(changes)
     out: list[AttributedChange] = []
     for ch in changes:
         atts: list[Attribution] = []
@@ -352,7 +353,7 @@ def attribute(
             )
         elif atts:
             out.append(AttributedChange(ch, _dedupe(atts), "attributed"))
-        elif reason := _no_act_reason(ch, markup):
+        elif reason := _no_act_reason(ch, markup, left_out):
             out.append(AttributedChange(ch, (), "no_act", reason))
         elif not incorporated:
             out.append(
@@ -396,7 +397,9 @@ _EDITORIAL = {
 }
 
 
-def _no_act_reason(ch: ProvisionChange, markup: set[str]) -> str | None:
+def _no_act_reason(
+    ch: ProvisionChange, markup: set[str], left_out: dict[str, str]
+) -> str | None:
     """Why a change no incorporated item explains has no act behind it, if it has none:
     the consolidation's own editing, which an act never orders."""
     old, new = ch.old_text, ch.new_text
@@ -424,7 +427,50 @@ def _no_act_reason(ch: ProvisionChange, markup: set[str]) -> str | None:
         )
     if (kind := editorial_kind(old, new)) is not None:
         return _EDITORIAL[kind]
+    if (
+        ch.kind is ChangeKind.REPEALED
+        and (head := _head(ch)) is not None
+        and head in left_out
+        and not normalise(new)
+    ):
+        return left_out[head]
     return None
+
+
+_AMENDS_OTHER = re.compile(
+    r"^I\s+(?:lov|lovbekendtgørelse|bekendtgørelse)\b.{0,400}?\bforetages\s+følgende\s+ændring",
+    re.IGNORECASE,
+)
+
+
+def _left_out(changes: Sequence[ProvisionChange]) -> dict[str, str]:
+    """§§ the new version leaves out as a whole, with the reason: a main act's § that
+    amended another law ("I lov om …, jf. …, foretages følgende ændringer:"), which a
+    consolidation of this law does not print, or a § of which the new version prints part
+    as "(Udeladt)" (spent in-force and transitional rules) and drops the rest."""
+    out: dict[str, str] = {}
+    for ch in changes:
+        head = _head(ch)
+        if head is None:
+            continue
+        if _AMENDS_OTHER.match(normalise(ch.old_text)):
+            out[head] = (
+                "the old version's § amended another law ('I lov om …, foretages følgende "
+                "ændringer'): spent there, it is left out of this law's consolidation"
+            )
+        elif normalise(ch.old_text) and is_omitted(ch.new_text):
+            out.setdefault(
+                head,
+                "the new version prints part of this § as '(Udeladt)' (a spent in-force or "
+                "transitional rule) and leaves out the rest; no incorporated item repeals it",
+            )
+    return out
+
+
+def _head(ch: ProvisionChange) -> str | None:
+    """The § of a change, when its old and new key share one."""
+    heads = {k.split(",", 1)[0] for k in (ch.old_key, ch.new_key) if k}
+    return heads.pop() if len(heads) == 1 else None
 
 
 def _prefixes(key: str) -> list[str]:

@@ -267,3 +267,31 @@ def test_a_main_act_repeals_the_old_laws_paragraphs(lta_corpus) -> None:  # type
     assert len(gone) >= 10
     assert all(a.status == "attributed" and a.attributions[0].act_eli == "lta/2012/324"
                and a.attributions[0].confidence == "sunset" for a in gone)
+
+
+def test_paragraphs_left_out_of_the_consolidation(lta_corpus) -> None:  # type: ignore[no-untyped-def]
+    """godtgørelsesloven, LOV 2010/639 → LBK 2012/860: the main act's §§ 23-27 amended other
+    laws ("I lov om Arbejdsgivernes Elevrefusion, …, foretages følgende ændringer:"); the
+    LBK prints § 22 as "(Vedrører ændringer i anden lovgivning; udeladt)" and leaves §§ 23-27
+    out. hf-loven, LBK 2010/862 → 2013/1075: § 43, stk. 2 becomes "(Udeladt)" and the spent
+    transitional stk. 3-7 are left out."""
+    from lawdiff.diff import diff_versions
+    from lawdiff.parse import parse_document
+
+    def pair(a: str, b: str):  # type: ignore[no-untyped-def]
+        pa, pb = lta_corpus(a, b)
+        return diff_versions(parse_document(pa.read_bytes(), a).provisions,
+                             parse_document(pb.read_bytes(), b).provisions)
+
+    res = attribute(pair("lta/2010/639", "lta/2012/860"), ACTS, law_title=TITLE)
+    gone = [a for a in res if a.change.kind is ChangeKind.REPEALED
+            and a.change.key.split(",")[0] in ("§ 23", "§ 24", "§ 25", "§ 26", "§ 27")]
+    assert len(gone) >= 10
+    assert all(a.status == "no_act" and "amended another law" in a.reason for a in gone)
+    res = attribute(pair("lta/2010/862", "lta/2013/1075"), ACTS, law_title=TITLE)
+    s43 = {a.change.key: a for a in res if a.change.key.startswith("§ 43, stk.")}
+    assert "left out" in s43["§ 43, stk. 2"].reason
+    for n in (3, 4, 5, 6, 7):
+        a = s43[f"§ 43, stk. {n}"]
+        assert a.change.kind is ChangeKind.REPEALED and a.status == "no_act"
+        assert "(Udeladt)" in a.reason
