@@ -249,6 +249,32 @@ def _touch_keys(ins: Instruction) -> set[str]:
     return {_canon(k) for k in keys}
 
 
+_CHAPTER_NO = re.compile(r"^\s*kapitel\s+(\d+(?:\s?[a-zæøå])?)\b", re.IGNORECASE)
+
+
+def _chapter_no(label: str) -> str | None:
+    m = _CHAPTER_NO.match(label)
+    return " ".join(m.group(1).lower().split()) if m else None
+
+
+def _chapters(base: Sequence[Provision]) -> dict[str, set[str]]:
+    """Chapter number ("5 a") → the §§ the previous version prints in it: an item that
+    rewrites or repeals a chapter ("Kapitel 5 a affattes således:") touches every one."""
+    out: dict[str, set[str]] = {}
+    for p in base:
+        if p.chapter and (no := _chapter_no(p.chapter)):
+            out.setdefault(no, set()).add(_canon(p.key.split(",", 1)[0]))
+    return out
+
+
+def _chapter_keys(ins: Instruction, chapters: dict[str, set[str]]) -> set[str]:
+    keys: set[str] = set()
+    for t in ins.targets:
+        if t.kind is TargetKind.CHAPTER and (no := _chapter_no(t.key)):
+            keys |= chapters.get(no, set())
+    return keys
+
+
 def _related(key: str, keys: set[str]) -> bool:
     k = _canon(key)
     return any(k == t or k.startswith(t + ", ") or t.startswith(k + ", ") for t in keys)
@@ -311,7 +337,12 @@ def attribute(
         provenance = {_canon(k): v for k, v in result.provenance.items()}
         removed = {_canon(k): v for k, v in result.removed.items()}
 
-    touch = [(ins, _touch_keys(ins)) for it in items for ins in it.instructions]
+    chapters = _chapters(base or ())
+    touch = [
+        (ins, _touch_keys(ins) | _chapter_keys(ins, chapters))
+        for it in items
+        for ins in it.instructions
+    ]
     # each instruction's §§ once, not once per change × instruction
     touch_paras = [(ins, frozenset(k.split(",", 1)[0] for k in keys)) for ins, keys in touch]
     markup = _markup_only(changes)

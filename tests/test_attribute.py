@@ -295,3 +295,26 @@ def test_paragraphs_left_out_of_the_consolidation(lta_corpus) -> None:  # type: 
         a = s43[f"§ 43, stk. {n}"]
         assert a.change.kind is ChangeKind.REPEALED and a.status == "no_act"
         assert "(Udeladt)" in a.reason
+
+
+def test_a_rewritten_chapter_touches_its_paragraphs(lta_corpus) -> None:  # type: ignore[no-untyped-def]
+    """almenboligloven, LBK 2011/103 → 2011/884: lov nr. 628 af 11. juni 2011, § 1, nr. 8
+    "Kapitel 5 a affattes således:" replaces the chapter, so the old §§ 75 n-75 q, which
+    the new chapter no longer has, are that item's doing."""
+    from lawdiff.amend import parse_amending_act
+    from lawdiff.diff import diff_versions
+    from lawdiff.parse import parse_document
+
+    old_p, new_p, act_p = lta_corpus("lta/2011/103", "lta/2011/884", "lta/2011/628")
+    old = parse_document(old_p.read_bytes(), "lta/2011/103")
+    new = parse_document(new_p.read_bytes(), "lta/2011/884")
+    act = parse_amending_act(parse_document(act_p.read_bytes(), "lta/2011/628"))
+    assert new.intro is not None
+    (ref,) = [r for r in new.intro.incorporated if r.eli == "lta/2011/628"]
+    changes = [c for c in diff_versions(old.provisions, new.provisions)
+               if c.kind is ChangeKind.REPEALED and c.key.split(",")[0] in ("§ 75 n", "§ 75 o")]
+    assert len(changes) >= 5
+    res = attribute(changes, [(ref, act)], base=old.provisions,
+                    law_title="lov om almene boliger m.v.")
+    assert all(a.status == "attributed" for a in res)
+    assert {(x.act_eli, x.item) for a in res for x in a.attributions} == {("lta/2011/628", "8")}
