@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import AmendingLink, Document, DocumentSection, Law, Version
@@ -99,31 +99,35 @@ FACTS_VERSION = 1
 """Bump when `lawdiff.chain.facts_of` reads more: stored documents are then read once more."""
 
 
+def _latest_slug(cond: Any) -> Any:
+    return (
+        select(Document.law_slug)
+        .where(cond, Document.is_latest.is_(True), Document.law_slug.is_not(None))
+        .order_by(Document.id)
+        .limit(1)
+    )
+
+
+# Built once: these run a few times per amending section, and building a select costs
+# more than SQLite takes to answer it.
+_BY_ELI = _latest_slug(Document.eli == bindparam("eli"))
+_BY_PREDECESSOR = _latest_slug(Document.predecessor_eli == bindparam("eli"))
+_BY_TITLE = _latest_slug(
+    or_(Document.title_key == bindparam("key"), Document.popular_key == bindparam("key"))
+)
+
+
 def _version_slug(session: Session, eli: str) -> str | None:
     """The law of a stored version with this ELI, else of one that names it as predecessor."""
-    for cond in (Document.eli == eli, Document.predecessor_eli == eli):
-        slug = session.scalar(
-            select(Document.law_slug)
-            .where(cond, Document.is_latest.is_(True), Document.law_slug.is_not(None))
-            .order_by(Document.id)
-            .limit(1)
-        )
+    for stmt in (_BY_ELI, _BY_PREDECESSOR):
+        slug = session.scalar(stmt, {"eli": eli})
         if slug:
             return slug
     return None
 
 
 def _titled_slug(session: Session, key: str) -> str | None:
-    return session.scalar(
-        select(Document.law_slug)
-        .where(
-            Document.is_latest.is_(True),
-            Document.law_slug.is_not(None),
-            or_(Document.title_key == key, Document.popular_key == key),
-        )
-        .order_by(Document.id)
-        .limit(1)
-    )
+    return session.scalar(_BY_TITLE, {"key": key})
 
 
 def _resolve(session: Session, sec: SectionFact) -> str | None:
@@ -134,52 +138,67 @@ def _resolve(session: Session, sec: SectionFact) -> str | None:
 
 def store_facts(session: Session, document_id: int, facts: DocFacts) -> set[str]:
     """Keep what grouping needs of a newly stored revision, resolve the laws it belongs to
-    and names, and return every law whose chain may have changed (for `replan`)."""
-    doc = session.get(Document, document_id)
-    assert doc is not None
+    and names, and return every law whose chain may have changed (for `replan`).
+
+    Core statements, not ORM objects: one UPDATE and one executemany INSERT per document
+    (the unit of work's bookkeeping cost more than the rows). The document's facts are
+    written before its sections are resolved, its sections after the earlier sections are
+    re-resolved, as before."""
     affected: set[str] = set()
+    session.flush()  # whatever the caller added is visible to the queries below
     older = session.execute(
         select(Document.law_slug, DocumentSection.law_slug)
         .outerjoin(DocumentSection, DocumentSection.document_id == Document.id)
-        .where(Document.eli == doc.eli, Document.id != doc.id)
+        .where(Document.eli == facts.eli, Document.id != document_id)
     ).all()
     affected.update(s for row in older for s in row if s)
-    doc.facts_version = FACTS_VERSION
-    doc.predecessor_eli = facts.predecessor_eli
     keys = title_keys(facts.title, facts.popular_title)
-    doc.title_key = keys[0][:400] if keys else None
-    doc.popular_key = (
-        normalize_title(facts.popular_title)[:200] if facts.popular_title else None
-    )
-    doc.sections.clear()
+    values: dict[str, Any] = {
+        "facts_version": FACTS_VERSION,
+        "predecessor_eli": facts.predecessor_eli,
+        "title_key": keys[0][:400] if keys else None,
+        "popular_key": (
+            normalize_title(facts.popular_title)[:200] if facts.popular_title else None
+        ),
+    }
     if facts.is_version:
-        doc.law_slug = facts.slug
+        values["law_slug"] = facts.slug
         affected.add(facts.slug)
-    session.flush()
+    session.execute(update(Document).where(Document.id == document_id).values(**values))
+    # a re-read document (backfill_facts) drops the sections its older facts had
+    session.execute(
+        delete(DocumentSection).where(DocumentSection.document_id == document_id),
+        execution_options={"synchronize_session": False},
+    )
     with session.no_autoflush:  # lookups only: one flush at the end, not one per query
-        _add_sections(session, doc, facts, affected)
+        rows = _section_rows(session, document_id, facts, affected)
         if facts.is_version:
             _reresolve(session, facts, keys, affected)
     session.flush()
+    if rows:
+        session.execute(insert(DocumentSection), rows)
     return affected
 
 
-def _add_sections(session: Session, doc: Document, facts: DocFacts, affected: set[str]) -> None:
+def _section_rows(
+    session: Session, document_id: int, facts: DocFacts, affected: set[str]
+) -> list[dict[str, Any]]:
+    rows = []
     for sec in facts.sections:
         slug = _resolve(session, sec)
-        doc.sections.append(
-            DocumentSection(
-                section=sec.section[:20],
-                law_title=sec.law_title,
-                title_key=normalize_title(sec.law_title)[:400] if sec.law_title else None,
-                base_eli=sec.base_eli,
-                items=sec.items,
-                intro=sec.intro,
-                law_slug=slug,
-            )
-        )
+        rows.append({
+            "document_id": document_id,
+            "section": sec.section[:20],
+            "law_title": sec.law_title,
+            "title_key": normalize_title(sec.law_title)[:400] if sec.law_title else None,
+            "base_eli": sec.base_eli,
+            "items": sec.items,
+            "intro": sec.intro,
+            "law_slug": slug,
+        })
         if slug:
             affected.add(slug)
+    return rows
 
 
 def _reresolve(session: Session, facts: DocFacts, keys: tuple[str, ...], affected: set[str]) -> None:

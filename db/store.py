@@ -47,16 +47,34 @@ def decompress(blob: bytes) -> bytes:
     return zlib.decompress(blob)
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A document's digest and compressed bytes, made where it was parsed (an import worker),
+    so the process that writes the database spends no time hashing and compressing."""
+
+    digest: str
+    blob: bytes
+    size: int
+
+
+def prepare(data: bytes) -> Prepared:
+    return Prepared(sha256(data), compress(data), len(data))
+
+
 def store_document(
     session: Session,
     *,
     url: str,
-    data: bytes,
+    data: bytes | Prepared,
     meta: DocumentMeta,
     fetched_at: dt.datetime | None = None,
 ) -> StoreResult:
-    """Store one parsed-OK document inside the caller's transaction (flushes, no commit)."""
-    digest = sha256(data)
+    """Store one parsed-OK document inside the caller's transaction (flushes, no commit);
+    ``data`` as read, or already `prepare`d."""
+    if isinstance(data, Prepared):
+        raw, digest, size, blob = None, data.digest, data.size, data.blob
+    else:  # compressed only if it is stored: storing bytes seen before costs a hash
+        raw, digest, size, blob = data, sha256(data), len(data), None
     same = session.execute(
         select(Document.id, Document.revision).where(
             Document.eli == meta.eli, Document.sha256 == digest
@@ -74,8 +92,8 @@ def store_document(
         revision=revision,
         url=url,
         sha256=digest,
-        size=len(data),
-        content=compress(data),
+        size=size,
+        content=blob if raw is None else compress(raw),
         fetched_at=fetched_at or utcnow(),
         doc_type=meta.doc_type,
         kind=meta.kind.value,
