@@ -131,15 +131,11 @@ def sunset_clauses(
             if not sm or not " ".join(sm.group("law").lower().split()).startswith(want):
                 continue
             date = _date(*sm.groups()[-3:])
-            try:
-                targets = parse_targets(sm.group("keys"))
-            except NumberError:
-                continue
-            if date is None or not targets:
+            keys = _repealed_keys(sm.group("keys"))
+            if date is None or not keys:
                 continue
             if (after and date <= after) or (until and date > until):
                 continue
-            keys = tuple(dict.fromkeys(t.key for t in targets if t.kind is TargetKind.PROVISION))
             out.append(Sunset(eli, label, keys, date, sentence.strip()))
     return tuple(out)
 
@@ -149,6 +145,7 @@ _ACT_REPEAL = re.compile(
     r"(?:ophæves|ophører\s+med\s+at\s+gælde|bortfalder)\s+(?:den|pr\.)\s+" + _DATE,
     re.IGNORECASE,
 )
+_REPEAL_WORD = re.compile(r"ophæves|ophører|bortfalder")
 _CITED = re.compile(r"\b(?:lov|lovbekendtgørelse)\s+nr\.\s*(\d+)\s+af\s+" + _DATE, re.IGNORECASE)
 _LAW_TITLE = re.compile(r"\b(lov\s+om\s.+?)(?:,\s*(?:jf|som)\b.*)?$", re.IGNORECASE)
 
@@ -174,19 +171,13 @@ def act_repeals(
     """
     out: list[ActRepeal] = []
     for p in provisions:
-        if not re.search(r"ophæves|ophører|bortfalder", p.text):
+        if not _REPEAL_WORD.search(p.text):
             continue
         for sentence in _NOTE_SENTENCE.split(p.text):
             if not (m := _ACT_REPEAL.search(sentence)):
                 continue
             date = _date(*m.groups()[-3:])
-            try:
-                targets = parse_targets(m.group("keys"))
-            except NumberError:
-                continue
-            keys = tuple(
-                dict.fromkeys(t.key for t in targets or () if t.kind is TargetKind.PROVISION)
-            )
+            keys = _repealed_keys(m.group("keys"))
             if date is None or not keys:
                 continue
             law = m.group("law")
@@ -222,6 +213,15 @@ def repeals_for(
         and (until is None or r.sunset.date <= until)
         and (after is None or r.sunset.date > after)
     )
+
+
+def _repealed_keys(text: str) -> tuple[str, ...]:
+    """The §§ a repeal clause names ("§§ 67 a-67 c", "§§ 2-7, 11 og 12"), in order."""
+    try:
+        targets = parse_targets(text)
+    except NumberError:
+        return ()
+    return tuple(dict.fromkeys(t.key for t in targets or () if t.kind is TargetKind.PROVISION))
 
 
 def _date(day: str, month: str, year: str) -> dt.date | None:
